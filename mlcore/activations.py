@@ -1,0 +1,207 @@
+"""Activation functions and their derivatives (notebook 02), plus the row-wise softmax (notebook 03).
+
+Every function works elementwise on an array of any shape (softmax: row-wise over the last axis),
+returns a new array and keeps float32 inputs float32; integers become float64.
+"""
+
+import numpy as np
+
+from ._guard import reference
+from ._validate import as_float_array, check_nonempty
+
+__all__ = [
+    "sigmoid",
+    "sigmoid_prime",
+    "tanh",
+    "tanh_prime",
+    "relu",
+    "relu_prime",
+    "identity",
+    "identity_prime",
+    "softmax",
+    "ACTIVATIONS",
+]
+
+
+@reference("sigmoid")
+def sigmoid(z):
+    r"""Logistic sigmoid, elementwise.
+
+    .. math:: \sigma(z) = \frac{1}{1 + e^{-z}}
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        Pre-activations.
+
+    Returns
+    -------
+    ndarray, same shape as ``z``
+        Values in [0, 1]; finite and warning-free for any float input (e.g. ``z = -1000``).
+    """
+    z = as_float_array(z, "z")
+    # Two-branch form: e^{-|z|} never overflows. For z >= 0 use 1 / (1 + e^{-z}); for z < 0 the
+    # equivalent e^{z} / (1 + e^{z}), both written with e = e^{-|z|}.
+    e = np.exp(-np.abs(z))
+    s = 1.0 / (1.0 + e)
+    return np.where(z >= 0, s, e * s)
+
+
+@reference("sigmoid_prime")
+def sigmoid_prime(z):
+    r"""Derivative of the sigmoid with respect to its input ``z``, elementwise.
+
+    .. math:: \sigma'(z) = \sigma(z)\,(1 - \sigma(z))
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        Pre-activations (not the activations :math:`a = \sigma(z)`).
+
+    Returns
+    -------
+    ndarray, same shape as ``z``
+    """
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def tanh(z):
+    r"""Hyperbolic tangent, elementwise.
+
+    .. math:: \tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}
+
+    Parameters
+    ----------
+    z : array_like, any shape
+
+    Returns
+    -------
+    ndarray, same shape as ``z``, values in [-1, 1]
+    """
+    return np.tanh(as_float_array(z, "z"))
+
+
+@reference("tanh_prime")
+def tanh_prime(z):
+    r"""Derivative of tanh with respect to ``z``, elementwise.
+
+    .. math:: \tanh'(z) = 1 - \tanh^2(z)
+
+    (Not :math:`\tanh(z)(1 - \tanh(z))`: that is the sigmoid's pattern, wrongly carried over.)
+
+    Parameters
+    ----------
+    z : array_like, any shape
+
+    Returns
+    -------
+    ndarray, same shape as ``z``
+    """
+    t = np.tanh(as_float_array(z, "z"))
+    t *= t  # t is a fresh array, squaring it in place is safe
+    return 1.0 - t
+
+
+def relu(z):
+    r"""Rectified linear unit, elementwise.
+
+    .. math:: \mathrm{relu}(z) = \max(z, 0)
+
+    Parameters
+    ----------
+    z : array_like, any shape
+
+    Returns
+    -------
+    ndarray, same shape as ``z``
+    """
+    z = as_float_array(z, "z")
+    return np.maximum(z, z.dtype.type(0))
+
+
+@reference("relu_prime")
+def relu_prime(z):
+    r"""Derivative of ReLU with respect to ``z``, elementwise; 0 at ``z = 0``.
+
+    .. math:: \mathrm{relu}'(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}
+
+    Parameters
+    ----------
+    z : array_like, any shape
+
+    Returns
+    -------
+    ndarray of floats (1.0 or 0.0), same shape as ``z``
+    """
+    z = as_float_array(z, "z")
+    return (z > 0).astype(z.dtype)
+
+
+def identity(z):
+    r"""Identity activation, :math:`f(z) = z` (returns a copy).
+
+    Parameters
+    ----------
+    z : array_like, any shape
+
+    Returns
+    -------
+    ndarray, same shape as ``z``
+    """
+    return as_float_array(z, "z").copy()
+
+
+def identity_prime(z):
+    r"""Derivative of the identity, :math:`f'(z) = 1`, elementwise.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+
+    Returns
+    -------
+    ndarray of ones, same shape as ``z``
+    """
+    return np.ones_like(as_float_array(z, "z"))
+
+
+@reference("softmax")
+def softmax(z):
+    r"""Softmax over the last axis: each row of ``z`` becomes a probability distribution.
+
+    .. math:: \mathrm{softmax}(z)_{ik} = \frac{e^{z_{ik}}}{\sum_j e^{z_{ij}}}
+
+    Parameters
+    ----------
+    z : array_like, shape (N, K) (any shape with K >= 1 on the last axis)
+        Logits, one row per sample.
+
+    Returns
+    -------
+    ndarray, same shape as ``z``
+        Non-negative, every row sums to 1. Stable for large logits.
+    """
+    z = as_float_array(z, "z")
+    if z.ndim == 0:
+        raise ValueError("z has shape () (a single number), expected logits of shape (N, K)")
+    check_nonempty(z, "z")
+    m = z.max(axis=-1, keepdims=True)
+    # max propagates NaN and +inf, so this one cheap test catches both.
+    if not np.isfinite(m).all():
+        bad = np.argwhere(~np.isfinite(m))[0][:-1]
+        raise ValueError(f"z (shape {z.shape}) has NaN or +inf in row {tuple(int(i) for i in bad)}, expected finite logits")
+    # Subtracting the row maximum leaves softmax unchanged and keeps exp from overflowing.
+    e = z - m
+    np.exp(e, out=e)
+    e /= e.sum(axis=-1, keepdims=True)
+    return e
+
+
+#: Hidden-layer activations by name: ``name -> (f, f_prime)``, both functions of ``z``.
+ACTIVATIONS = {
+    "sigmoid": (sigmoid, sigmoid_prime),
+    "tanh": (tanh, tanh_prime),
+    "relu": (relu, relu_prime),
+    "identity": (identity, identity_prime),
+}
