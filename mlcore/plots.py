@@ -1,0 +1,168 @@
+"""Plotting helpers shared by the notebooks.
+
+Every figure the course draws has a title and labelled axes: :func:`label` sets all three at once and the
+topic helpers below always call it. Helpers draw on an ``ax`` they are given (so a notebook or a widget can
+lay out several panels) and return it.
+
+Sections (append new helpers to the matching section, or start a new one at the end):
+
+- generic: figures, labels, loss curves;
+- finite differences (notebook 00);
+- loss surfaces and descent paths (notebook 01; any two-parameter loss).
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+# --------------------------------------------------------------------------------------------------------
+# Generic
+# --------------------------------------------------------------------------------------------------------
+
+
+def subplots(ncols=1, nrows=1, *, width=5.0, height=3.8, **kwargs):
+    """A figure with ``nrows x ncols`` panels of ``width x height`` inches each, constrained layout.
+
+    Returns
+    -------
+    fig, axes
+        ``axes`` is a single Axes for one panel, else a flat array of Axes.
+    """
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(width * ncols, height * nrows), layout="constrained", squeeze=False, **kwargs
+    )
+    axes = axes.ravel()
+    return fig, (axes[0] if axes.size == 1 else axes)
+
+
+def label(ax, title, xlabel, ylabel, *, legend=False):
+    """Set the title and both axis labels of ``ax`` (and draw its legend when ``legend``)."""
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if legend:
+        ax.legend()
+    return ax
+
+
+def plot_loss_curve(ax, losses, *, label_=None, title="Training loss", xlabel="step", ylabel="loss", logy=True):
+    """Plot a loss history (one value per step or epoch) on ``ax``; log scale on y by default."""
+    losses = np.asarray(losses, dtype=float)
+    ax.plot(np.arange(len(losses)), losses, label=label_)
+    if logy and np.all(losses[np.isfinite(losses)] > 0):
+        ax.set_yscale("log")
+    return label(ax, title, xlabel, ylabel, legend=label_ is not None)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Finite differences (notebook 00)
+# --------------------------------------------------------------------------------------------------------
+
+
+def difference_errors(f, df, x, hs):
+    """Absolute errors of the forward and central difference quotients of ``f`` at ``x`` for each step.
+
+    Parameters
+    ----------
+    f, df : callable
+        The function and its exact derivative (scalar in, scalar out, NumPy-vectorised).
+    x : float
+    hs : array_like, shape (K,)
+        Step sizes.
+
+    Returns
+    -------
+    forward, central : ndarray, shape (K,)
+        :math:`|\\frac{f(x+h)-f(x)}{h} - f'(x)|` and :math:`|\\frac{f(x+h)-f(x-h)}{2h} - f'(x)|`.
+    """
+    hs = np.asarray(hs, dtype=float)
+    exact = df(x)
+    forward = np.abs((f(x + hs) - f(x)) / hs - exact)
+    central = np.abs((f(x + hs) - f(x - hs)) / (2 * hs) - exact)
+    return forward, central
+
+
+def plot_difference_errors(ax, hs, forward, central, *, h=None, models=None, title=None):
+    """Log-log plot of finite-difference errors against the step h, marking the chosen ``h``.
+
+    Parameters
+    ----------
+    ax : Axes
+    hs, forward, central : ndarray, shape (K,)
+        Steps and the two errors (see :func:`difference_errors`). Exact zeros are drawn at 1e-17.
+    h : float, optional
+        The chosen step: a vertical line and the two errors there.
+    models : dict, optional
+        label -> model error curve over ``hs`` (dashed), e.g. truncation + round-off estimates.
+    """
+    floor = 1e-17  # an error of exactly 0 cannot sit on a log axis
+    ax.loglog(hs, np.maximum(forward, floor), color="tab:orange", label="forward  (f(x+h) − f(x)) / h")
+    ax.loglog(hs, np.maximum(central, floor), color="tab:blue", label="central  (f(x+h) − f(x−h)) / 2h")
+    for (name, curve), color in zip((models or {}).items(), ("tab:orange", "tab:blue", "gray", "gray")):
+        ax.loglog(hs, curve, "--", color=color, alpha=0.6, lw=1, label=name)
+    if h is not None:
+        i = int(np.argmin(np.abs(np.log(hs) - np.log(h))))
+        ax.axvline(hs[i], color="k", lw=0.8, alpha=0.6)
+        ax.plot([hs[i]], [max(forward[i], floor)], "o", color="tab:orange")
+        ax.plot([hs[i]], [max(central[i], floor)], "o", color="tab:blue")
+    ax.set_ylim(1e-13, 10)
+    ax.legend(fontsize=8, loc="upper center")
+    return label(ax, title or "Error of the difference quotient", "step h", "|estimate − f′(x)|")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Loss surfaces and descent paths (notebook 01; any loss of two parameters)
+# --------------------------------------------------------------------------------------------------------
+
+
+def loss_surface(loss, p_values, q_values):
+    """Evaluate ``loss(p, q) -> float`` on a grid.
+
+    Parameters
+    ----------
+    loss : callable
+        Loss of two scalar parameters.
+    p_values : ndarray, shape (P,)
+    q_values : ndarray, shape (Q,)
+
+    Returns
+    -------
+    P, Q, L : ndarray, shape (Q, P)
+        Meshgrid of the parameters and the loss there (ready for ``ax.contour(P, Q, L)``).
+    """
+    P, Q = np.meshgrid(np.asarray(p_values, float), np.asarray(q_values, float))
+    L = np.array([[loss(p, q) for p, q in zip(row_p, row_q)] for row_p, row_q in zip(P, Q)])
+    return P, Q, L
+
+
+def plot_loss_contours(ax, P, Q, L, *, optimum=None, title="Loss surface", xlabel="w", ylabel="b", n_levels=18):
+    """Filled contours of a loss surface on log-spaced levels (a quadratic bowl's valley stays visible).
+
+    ``optimum`` (p, q) is marked with a star.
+    """
+    L = np.asarray(L, float)
+    lo = max(L.min(), 1e-12)
+    levels = np.geomspace(lo, L.max(), n_levels)
+    ax.contourf(P, Q, L, levels=levels, cmap="viridis_r", norm="log", alpha=0.85)
+    ax.contour(P, Q, L, levels=levels, colors="k", linewidths=0.3, alpha=0.5)
+    if optimum is not None:
+        ax.plot([optimum[0]], [optimum[1]], "*", color="white", ms=14, mec="k", label="minimum")
+    ax.set_xlim(P.min(), P.max())
+    ax.set_ylim(Q.min(), Q.max())
+    return label(ax, title, xlabel, ylabel)
+
+
+def plot_path(ax, path, *, color="tab:red", label_="descent path", clip=True):
+    """Draw a parameter path (array of shape (T, 2)) as linked dots, start marked by a square.
+
+    With ``clip`` the axes limits are kept, so a diverging path runs off the plot instead of rescaling it.
+    """
+    path = np.asarray(path, float)
+    xlim, ylim = ax.get_xlim(), ax.get_ylim()
+    finite = np.all(np.isfinite(path), axis=1)
+    path = path[finite]
+    ax.plot(path[:, 0], path[:, 1], ".-", color=color, lw=1.2, ms=4, label=label_)
+    ax.plot(path[:1, 0], path[:1, 1], "s", color=color, ms=7)
+    if clip:
+        ax.set_xlim(xlim)
+        ax.set_ylim(ylim)
+    return ax

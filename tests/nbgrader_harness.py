@@ -1,0 +1,356 @@
+"""Shared helpers for the notebook tests: validate, execute, build submissions, autograde a class.
+
+Everything goes through nbgrader's own machinery (``nbgrader.validator.Validator``, the
+``GenerateAssignment`` / ``Autograde`` / ``GenerateFeedback`` converters) with the repository's
+``nbgrader_config.py``, so the tests see what an instructor sees.
+
+Typical use in a test module::
+
+    from nbgrader_harness import autograde, make_submission, read_notebook, release_path
+
+    released = read_notebook(release_path("01_mse"))
+    subs = {"alice": make_submission(released, {"mse_answer": "def mse(y, y_hat):\\n    ..."})}
+    results = autograde("01_mse", subs)          # ONE nbgrader process for the whole class
+    results["alice"].scores["mse_tests"]         # -> (score, max_score)
+    results["alice"].feedback_text               # the feedback the learner would get, as plain text
+"""
+
+import copy
+import dataclasses
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+NOTEBOOKS = ROOT / "notebooks"
+
+# Seconds a cell may run in the tests' kernels (the course's config says 60; the notebooks need far less).
+CELL_TIMEOUT = 60
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Finding and reading notebooks
+# --------------------------------------------------------------------------------------------------------
+
+
+def assignments():
+    """Sorted names of every assignment in ``solutions/`` (a folder ``<A>`` holding ``<A>.ipynb``)."""
+    return sorted(p.name for p in SOLUTIONS.iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+
+def solution_path(assignment):
+    """Path of the instructor notebook ``solutions/<A>/<A>.ipynb``."""
+    return SOLUTIONS / assignment / f"{assignment}.ipynb"
+
+
+def release_path(assignment):
+    """Path of the student notebook ``notebooks/<A>/<A>.ipynb``."""
+    return NOTEBOOKS / assignment / f"{assignment}.ipynb"
+
+
+def read_notebook(path):
+    """Read a notebook as the current nbformat version."""
+    return nbformat.read(str(path), as_version=nbformat.NO_CONVERT)
+
+
+def nbgrader_meta(cell):
+    """The cell's ``nbgrader`` metadata dict ({} for a plain cell)."""
+    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+
+
+def grade_id(cell):
+    """The cell's nbgrader ``grade_id``, or None."""
+    return nbgrader_meta(cell).get("grade_id")
+
+
+def answer_cells(nb):
+    """Map grade_id -> cell for every autograded answer cell (nbgrader ``solution`` and not ``grade``)."""
+    return {
+        grade_id(c): c
+        for c in nb.cells
+        if nbgrader_meta(c).get("solution") and not nbgrader_meta(c).get("grade")
+    }
+
+
+def test_cells(nb):
+    """Map grade_id -> cell for every autograder test cell (``grade`` code cells), in notebook order."""
+    return {
+        grade_id(c): c
+        for c in nb.cells
+        if nbgrader_meta(c).get("grade") and c.cell_type == "code"
+    }
+
+
+def total_points(nb):
+    """Sum of the points of the notebook's graded cells."""
+    return sum(float(nbgrader_meta(c).get("points", 0)) for c in nb.cells if nbgrader_meta(c).get("grade"))
+
+
+def cell_text(cell):
+    """Everything a code cell printed or raised, as plain text (ANSI colours stripped)."""
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.output_type == "stream":
+            parts.append(out.text)
+        elif out.output_type == "error":
+            parts.append("\n".join(out.traceback))
+        elif out.output_type in ("execute_result", "display_data"):
+            parts.append(out.get("data", {}).get("text/plain", ""))
+    return _ANSI.sub("", "\n".join(parts))
+
+
+def cell_errors(cell):
+    """The error outputs of a code cell as a list of (ename, plain traceback text); stderr counts as an error
+    named ``"stderr"`` (nbgrader fails a test cell that writes to stderr)."""
+    errors = []
+    for out in cell.get("outputs", []):
+        if out.output_type == "error":
+            errors.append((out.ename, _ANSI.sub("", "\n".join(out.traceback))))
+        elif out.output_type == "stream" and out.name == "stderr":
+            errors.append(("stderr", out.text))
+    return errors
+
+
+# --------------------------------------------------------------------------------------------------------
+# Running a notebook the way `nbgrader validate` does
+# --------------------------------------------------------------------------------------------------------
+
+
+def _validator(**traits):
+    from nbgrader.validator import Validator
+    from traitlets.config import Config
+
+    config = Config()
+    config.Execute.timeout = CELL_TIMEOUT
+    return Validator(config=config, **traits)
+
+
+def validate(path, *, validate_all=True, invert=False):
+    """Run ``nbgrader``'s ``Validator`` on a notebook and return its result dict.
+
+    ``{}`` means success. Otherwise the keys are ``"failed"`` (list of {"source", "error", "raw_error"}),
+    ``"passed"`` (with ``invert=True``: test cells that passed), ``"changed"`` or ``"type_changed"``.
+    ``validate_all=True`` also fails any code cell that raised or wrote to stderr, not only graded cells.
+    The kernel sees ``NBGRADER_EXECUTION=validate``, as under ``nbgrader validate``.
+    """
+    return _validator(validate_all=validate_all, invert=invert).validate(str(path))
+
+
+def execute(path_or_nb):
+    """Execute a notebook with the Validator's preprocessors and return the executed notebook.
+
+    Runs in the notebook's folder (for a NotebookNode: a temporary folder) with
+    ``NBGRADER_EXECUTION=validate``; errors do not stop execution. Inspect cells with
+    :func:`cell_errors`, :func:`cell_text` and ``nbgrader.utils.determine_grade``.
+    """
+    from nbgrader import utils
+
+    if isinstance(path_or_nb, (str, Path)):
+        nb = read_notebook(path_or_nb)
+        folder = Path(path_or_nb).resolve().parent
+        with utils.chdir(str(folder)):
+            return _validator()._preprocess(nb)
+    with tempfile.TemporaryDirectory() as tmp, utils.chdir(tmp):
+        return _validator()._preprocess(copy.deepcopy(path_or_nb))
+
+
+def cell_score(cell):
+    """(score, max_score) of an executed graded cell, as nbgrader computes it."""
+    from nbgrader import utils
+
+    return utils.determine_grade(cell)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Submissions
+# --------------------------------------------------------------------------------------------------------
+
+
+def make_submission(released, answers):
+    """A copy of the released notebook whose answer cells' sources are replaced, by grade_id.
+
+    Parameters
+    ----------
+    released : NotebookNode
+        The student version (``notebooks/<A>/<A>.ipynb``), as read by :func:`read_notebook`.
+    answers : dict
+        grade_id -> new source. Unknown grade_ids raise KeyError; cells not named keep their released
+        source (``raise NotImplementedError()``). A value may also be a callable taking the notebook and
+        returning it (to tamper with cells, delete them, ...), under any key starting with ``"!"``.
+    """
+    nb = copy.deepcopy(released)
+    cells = answer_cells(nb)
+    for key, source in answers.items():
+        if key.startswith("!"):
+            nb = source(nb)
+            continue
+        if key not in cells:
+            raise KeyError(f"no answer cell with grade_id {key!r}; answer cells: {sorted(cells)}")
+        cells[key].source = textwrap.dedent(source).strip("\n") + "\n"
+    return nb
+
+
+# --------------------------------------------------------------------------------------------------------
+# Autograding a class in one nbgrader run
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class GradeResult:
+    """What nbgrader recorded for one student's submission of one assignment.
+
+    Attributes
+    ----------
+    student : str
+    scores : dict
+        grade_id -> (score, max_score) for every graded cell, from the gradebook.
+    total : float
+        The submission's total score.
+    max_total : float
+    needs_manual_grade : list of str
+        grade_ids nbgrader could not grade (e.g. the kernel died).
+    outputs : dict
+        grade_id -> plain text of that cell's outputs in the autograded notebook (test cells and answer
+        cells).
+    autograded : NotebookNode
+        The autograded notebook.
+    feedback_html : str or None
+        The feedback HTML (hidden tests cleared), when feedback was generated.
+    """
+
+    student: str
+    scores: dict
+    total: float
+    max_total: float
+    needs_manual_grade: list
+    outputs: dict
+    autograded: object
+    feedback_html: object = None
+
+    @property
+    def feedback_text(self):
+        """The feedback as plain text (tags stripped, entities unescaped), or "" without feedback."""
+        if not self.feedback_html:
+            return ""
+        body = re.sub(r"<(script|style)\b.*?</\1>", " ", self.feedback_html, flags=re.S | re.I)
+        return html.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+_DRIVER = r"""
+import sys
+from traitlets.config.loader import PyFileConfigLoader
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.converters import GenerateAssignment, Autograde, GenerateFeedback
+
+root, assignment, feedback = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+config = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
+config.CourseDirectory.root = root
+config.CourseDirectory.db_url = "sqlite:///" + root + "/gradebook.db"
+config.Execute.timeout = int(sys.argv[4])
+config.Application.log_level = "WARN"
+steps = [GenerateAssignment, Autograde] + ([GenerateFeedback] if feedback else [])
+for step in steps:
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = assignment
+    converter = step(coursedir=coursedir, config=config)
+    converter.force = True
+    converter.log.setLevel("WARN")
+    converter.start()
+"""
+
+
+def autograde(assignment, submissions, *, feedback=True, workdir=None, env=None, timeout=CELL_TIMEOUT):
+    """Autograde many submissions of one assignment in a single nbgrader process.
+
+    A fresh course folder is built (the repository's ``nbgrader_config.py`` and ``solutions/<A>``), then one
+    Python process runs nbgrader's ``GenerateAssignment`` (which fills the gradebook), ``Autograde`` for
+    every student at once and, with ``feedback=True``, ``GenerateFeedback`` (hidden tests cleared, as the
+    course config says).
+
+    Parameters
+    ----------
+    assignment : str
+        e.g. ``"01_mse"``.
+    submissions : dict
+        student id -> NotebookNode (see :func:`make_submission`). Student ids: letters, digits, ``_``.
+    feedback : bool
+        Also generate the feedback HTML.
+    workdir : path, optional
+        Course folder to use (kept afterwards, for debugging); default a temporary one, removed.
+    env : dict, optional
+        Extra environment for the grading kernels, e.g. ``{"MLCORE_GRADING_SEED": "1"}``.
+    timeout : int
+        Per-cell timeout in seconds.
+
+    Returns
+    -------
+    dict
+        student id -> :class:`GradeResult`.
+    """
+    from nbgrader.api import Gradebook
+
+    tmp = None
+    if workdir is None:
+        tmp = tempfile.TemporaryDirectory(prefix=f"autograde-{assignment}-")
+        root = Path(tmp.name)
+    else:
+        root = Path(workdir).resolve()
+        root.mkdir(parents=True, exist_ok=True)
+    try:
+        shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
+        src = root / "solutions" / assignment
+        if src.exists():
+            shutil.rmtree(src)
+        shutil.copytree(SOLUTIONS / assignment, src, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        for student, nb in submissions.items():
+            if not re.fullmatch(r"[A-Za-z0-9_]+", student):
+                raise ValueError(f"student id {student!r}: use letters, digits and _ only")
+            dest = root / "submitted" / student / assignment
+            dest.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, str(dest / f"{assignment}.ipynb"))
+
+        run_env = dict(os.environ)
+        run_env.pop("NBGRADER_DB_URL", None)
+        run_env.update(env or {})
+        proc = subprocess.run(
+            [sys.executable, "-c", _DRIVER, str(root), assignment, "1" if feedback else "0", str(timeout)],
+            cwd=root, env=run_env, capture_output=True, text=True,
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(f"nbgrader failed (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+
+        results = {}
+        with Gradebook("sqlite:///" + str(root / "gradebook.db")) as gb:
+            for student in submissions:
+                sub = gb.find_submission_notebook(assignment, assignment, student)
+                scores = {g.name: (float(g.score), float(g.max_score)) for g in sub.grades}
+                manual = sorted(g.name for g in sub.grades if g.needs_manual_grade)
+                autograded = read_notebook(root / "autograded" / student / assignment / f"{assignment}.ipynb")
+                outputs = {grade_id(c): cell_text(c) for c in autograded.cells
+                           if grade_id(c) and c.cell_type == "code"}
+                fb_path = root / "feedback" / student / assignment / f"{assignment}.html"
+                results[student] = GradeResult(
+                    student=student,
+                    scores=scores,
+                    total=float(sub.score),
+                    max_total=float(sub.max_score),
+                    needs_manual_grade=manual,
+                    outputs=outputs,
+                    autograded=autograded,
+                    feedback_html=fb_path.read_text() if feedback and fb_path.exists() else None,
+                )
+        return results
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
