@@ -166,3 +166,32 @@ def plot_path(ax, path, *, color="tab:red", label_="descent path", clip=True):
         ax.set_xlim(xlim)
         ax.set_ylim(ylim)
     return ax
+
+
+# --------------------------------------------------------------------------------------------------------
+# Gradient checks of a backward pass (notebook 04)
+# --------------------------------------------------------------------------------------------------------
+
+
+def plot_gradient_errors(ax, names, errors, *, tol=1e-6, title="Gradient check"):
+    """Bar chart of one relative error per parameter (log scale), green at or below ``tol``, red above.
+
+    Parameters
+    ----------
+    ax : Axes
+    names : sequence of str
+        Parameter names, e.g. ``["dW1", "db1", "dW2", "db2"]``.
+    errors : sequence of float
+        Largest relative error of each parameter's gradient; ``inf`` (e.g. a wrong shape) is drawn as 1.
+    tol : float
+        The tolerance, drawn as a dashed line.
+    """
+    errors = np.asarray(errors, dtype=float)
+    shown = np.clip(np.where(np.isfinite(errors), errors, 1.0), 1e-16, 1.0)
+    colors = ["tab:green" if e <= tol else "tab:red" for e in errors]
+    ax.bar(np.arange(len(shown)), shown, color=colors)
+    ax.axhline(tol, color="k", ls="--", lw=1, label=f"tolerance {tol:.0e}")
+    ax.set_xticks(np.arange(len(shown)), list(names))
+    ax.set_yscale("log")
+    ax.set_ylim(1e-16, 2.0)
+    return label(ax, title, "parameter", "largest relative error", legend=True)
