@@ -17,6 +17,7 @@ that the two agree).
 """
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
@@ -85,11 +86,16 @@ def generate(names=None, *, root=ROOT, release_root=None, db_url=None, no_databa
             db_url = "sqlite:///" + str(Path(release_root).resolve() / "gradebook.db")
     if db_url is not None:
         config.CourseDirectory.db_url = db_url
-    config.GenerateAssignment.no_database = bool(no_database)
+    if no_database:
+        # what `nbgrader generate_assignment --no-db` sets
+        config.GenerateAssignment.no_database = True
+        config.SaveCells.enabled = False
     config.BaseConverter.force = True
     if quiet:
         config.Application.log_level = "WARN"
 
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format="[release] %(levelname)s %(message)s")
     out = []
     for name in names:
         coursedir = CourseDirectory(config=config)
