@@ -1,0 +1,657 @@
+"""Grade a whole class with nbgrader: autograde, then feedback, then export, in parallel worker processes.
+
+nbgrader has no parallel autograde, and every ``nbgrader`` command costs seconds of start-up. Here each worker
+is one long-lived Python process that holds one :class:`nbgrader.apps.NbGraderAPI` and grades submission after
+submission with it (``api.autograde`` then ``api.generate_feedback``: nbgrader's own machinery, nothing
+re-implemented), so start-up is paid once per worker, not once per student. The main process hands out work
+one *student* at a time (all that student's assignments together), so a student is never graded by two
+processes at once — measured, that corrupts the student's output.
+
+What nbgrader does not do, this module adds:
+
+- **Resumable.** A manifest (``.classroom/grading_manifest.json`` in the course directory) records a hash of
+  every graded submission's files; a second run skips submissions whose files are unchanged.
+- **Failures surfaced.** A submission whose cell timed out, whose kernel died, that is missing a notebook or
+  carries a renamed one is written to the class CSV as "needs manual grading" with the reason, never as a
+  silent 0 (``nbgrader export`` writes a dead kernel as a plain 0).
+- **Exit status.** Non-zero only when grading itself broke (the gradebook is unreachable, nbgrader crashed on
+  a submission for a reason that is not the student's code), never because a student's code failed.
+"""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import hashlib
+import json
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+GRADED = "graded"
+NEEDS_MANUAL = "needs manual grading"
+
+# Reasons a submission needs a human (the CSV's `reason` column and the end-of-run summary).
+TIMED_OUT = "timed out"
+KERNEL_DIED = "kernel died"
+MISSING = "missing notebook"
+RENAMED = "renamed notebook"
+NBGRADER_ERROR = "nbgrader error"
+
+STATE_DIR = ".classroom"
+MANIFEST = "grading_manifest.json"
+CLASS_CSV = "class_grades.csv"
+NBGRADER_CSV = "grades.csv"
+CSV_FIELDS = ["student", "assignment", "notebook", "score", "max_score", "status", "reason"]
+
+# nbgrader's Execute preprocessor appends an error output with this name when a cell hits the timeout.
+TIMEOUT_ENAME = "CellTimeoutError"
+DEFAULT_IGNORE = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+
+
+class GradingSetupError(RuntimeError):
+    """Grading cannot start or cannot go on: a broken setup, not a student's mistake."""
+
+
+@dataclass
+class Outcome:
+    """What happened to one submission (one student, one assignment) in a worker."""
+
+    student: str
+    assignment: str
+    ok: bool = True
+    reasons: list = field(default_factory=list)  # e.g. ["timed out: 01_mse.ipynb cell mse_answer"]
+    error: str = ""  # set only when nbgrader broke for a reason that is not the student's code
+    seconds: float = 0.0
+    hash: str = ""
+
+
+@dataclass
+class ClassResult:
+    """The result of :func:`grade_class`."""
+
+    rows: list  # dicts with CSV_FIELDS
+    graded: int  # submissions graded in this run
+    skipped: int  # submissions skipped because already graded and unchanged
+    errors: list  # Outcome objects whose grading broke
+    csv_path: Path
+    export_path: Path
+    seconds: float
+
+    @property
+    def flagged(self):
+        """Rows that need manual grading."""
+        return [r for r in self.rows if r["status"] == NEEDS_MANUAL]
+
+
+# ----------------------------------------------------------------------------------------------- config
+
+
+def venv_env():
+    """The environment for nbgrader: the interpreter's bin folder first on PATH (nbgrader runs `alembic`)."""
+    env = dict(os.environ)
+    bindir = os.path.dirname(sys.executable)
+    env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def _ensure_path():
+    bindir = os.path.dirname(sys.executable)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+def load_config(course_dir, db_url=None, timeout=None):
+    """nbgrader's configuration for `course_dir`: its nbgrader_config.py (if any) plus our overrides."""
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    course_dir = Path(course_dir).resolve()
+    cfg = Config()
+    if (course_dir / "nbgrader_config.py").exists():
+        cfg.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config())
+    cfg.CourseDirectory.root = str(course_dir)
+    if db_url:
+        cfg.CourseDirectory.db_url = db_url
+    if timeout:
+        cfg.Execute.timeout = int(timeout)
+    return cfg
+
+
+def resolve_db_url(course_dir, db_url=None):
+    """The gradebook URL: `db_url`, else the course config's, else SQLite ``gradebook.db`` in the course.
+
+    SQLite URLs get a 60 s busy timeout so that parallel workers wait for each other's short write
+    transactions instead of failing with "database is locked".
+    """
+    course_dir = Path(course_dir).resolve()
+    if not db_url:
+        cfg = load_config(course_dir)
+        if "db_url" in cfg.CourseDirectory:
+            db_url = cfg.CourseDirectory.db_url
+    if not db_url:
+        db_url = f"sqlite:///{course_dir / 'gradebook.db'}"
+    if db_url.startswith("sqlite") and "timeout=" not in db_url:
+        db_url += ("&" if "?" in db_url else "?") + "timeout=60"
+    return db_url
+
+
+def course_id(course_dir):
+    cfg = load_config(course_dir)
+    if "course_id" in cfg.CourseDirectory:
+        return cfg.CourseDirectory.course_id
+    return "default_course"
+
+
+def _dirs(course_dir):
+    cfg = load_config(course_dir)
+    cd = cfg.CourseDirectory
+    get = lambda name, default: cd[name] if name in cd else default  # noqa: E731
+    return {
+        "source": get("source_directory", "source"),
+        "release": get("release_directory", "release"),
+        "submitted": get("submitted_directory", "submitted"),
+        "autograded": get("autograded_directory", "autograded"),
+        "feedback": get("feedback_directory", "feedback"),
+        "ignore": list(get("ignore", DEFAULT_IGNORE)),
+    }
+
+
+def redact(url):
+    """`url` with any password replaced by ***, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        if ":" in creds:
+            creds = creds.split(":", 1)[0] + ":***"
+        return f"{scheme}://{creds}@{host}"
+    return url
+
+
+# ------------------------------------------------------------------------------------------- discovery
+
+
+def list_assignments(course_dir):
+    """Assignments that have notebooks in the release folder (or, failing that, the source folder)."""
+    course_dir = Path(course_dir)
+    d = _dirs(course_dir)
+    for folder in (d["release"], d["source"]):
+        base = course_dir / folder
+        if base.is_dir():
+            found = sorted(p.name for p in base.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+            if found:
+                return found
+    return []
+
+
+def list_submissions(course_dir, assignments):
+    """(student, assignment) pairs that have a folder under submitted/, sorted."""
+    base = Path(course_dir) / _dirs(course_dir)["submitted"]
+    if not base.is_dir():
+        return []
+    pairs = []
+    for student in sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for a in assignments:
+            if (base / student / a).is_dir():
+                pairs.append((student, a))
+    return pairs
+
+
+def _ignored(name, patterns):
+    return any(fnmatch.fnmatch(name, pat) for pat in patterns)
+
+
+def submission_hash(folder, ignore=()):
+    """SHA-256 over the relative paths and contents of every file in a submission folder."""
+    h = hashlib.sha256()
+    folder = Path(folder)
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if any(_ignored(part, ignore) for part in rel.parts) or not path.is_file():
+            continue
+        h.update(str(rel).encode() + b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+# ------------------------------------------------------------------------------------------- manifest
+
+
+def _manifest_path(course_dir):
+    return Path(course_dir) / STATE_DIR / MANIFEST
+
+
+def load_manifest(course_dir):
+    path = _manifest_path(course_dir)
+    if path.exists():
+        try:
+            return json.loads(path.read_text())
+        except ValueError:
+            return {}
+    return {}
+
+
+def save_manifest(course_dir, manifest):
+    path = _manifest_path(course_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    os.replace(tmp, path)
+
+
+def _db_key(db_url):
+    # A gradebook is identified by its URL; a run against another database regrades everything.
+    return hashlib.sha256(db_url.encode()).hexdigest()[:16]
+
+
+# ------------------------------------------------------------------------------------------- gradebook
+
+
+def open_gradebook(db_url, cid):
+    """Open nbgrader's Gradebook, turning any connection failure into a GradingSetupError."""
+    _ensure_path()
+    from nbgrader.api import Gradebook
+
+    try:
+        return Gradebook(db_url, cid)
+    except Exception as exc:  # any driver error: unreachable host, bad credentials, missing driver
+        raise GradingSetupError(f"cannot open the gradebook at {redact(db_url)}: {type(exc).__name__}: {exc}") from exc
+
+
+def ensure_assignments(course_dir, assignments, db_url, cid):
+    """Make sure each assignment and its notebooks are in the gradebook; return {assignment: [notebook]}.
+
+    An assignment the gradebook does not know yet is entered with ``nbgrader generate_assignment`` (through
+    NbGraderAPI) writing its student version into a temporary folder, so the course's release folder is
+    never touched.
+    """
+    from nbgrader.api import MissingEntry
+
+    notebooks = {}
+    missing = []
+    with open_gradebook(db_url, cid) as gb:
+        for a in assignments:
+            try:
+                names = sorted(nb.name for nb in gb.find_assignment(a).notebooks)
+            except MissingEntry:
+                names = []
+            if names:
+                notebooks[a] = names
+            else:
+                missing.append(a)
+    if missing:
+        from nbgrader.apps import NbGraderAPI
+
+        with tempfile.TemporaryDirectory() as tmp:
+            cfg = load_config(course_dir, db_url)
+            cfg.CourseDirectory.release_directory = tmp
+            api = NbGraderAPI(config=cfg)
+            for a in missing:
+                result = api.generate_assignment(a, force=True, create=True)
+                if not result["success"]:
+                    raise GradingSetupError(
+                        f"could not enter assignment {a} into the gradebook with nbgrader generate_assignment:\n"
+                        + (result.get("error") or result.get("log") or "")[-2000:]
+                    )
+        with open_gradebook(db_url, cid) as gb:
+            for a in missing:
+                notebooks[a] = sorted(nb.name for nb in gb.find_assignment(a).notebooks)
+    return notebooks
+
+
+# ---------------------------------------------------------------------------------- inspecting results
+
+
+def submitted_state(folder, expected):
+    """Which expected notebooks a submission folder has, and any extra (renamed) notebooks."""
+    folder = Path(folder)
+    present = {p.stem for p in folder.glob("*.ipynb")} if folder.is_dir() else set()
+    missing = [n for n in expected if n not in present]
+    extra = sorted(n for n in present if n not in expected)
+    return missing, extra
+
+
+def timed_out_cells(notebook_path):
+    """Cells (grade_id or index) of an autograded notebook whose execution hit nbgrader's timeout."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(notebook_path), as_version=4)
+    except (OSError, ValueError):
+        return []
+    cells = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error" and out.get("ename") == TIMEOUT_ENAME:
+                cells.append(cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {i}")
+                break
+    return cells
+
+
+def _inspect(course_dir, dirs, student, assignment, expected):
+    """Reasons this submission needs manual grading, from the files alone (missing/renamed/timeout)."""
+    reasons = []
+    sub = Path(course_dir) / dirs["submitted"] / student / assignment
+    missing, extra = submitted_state(sub, expected)
+    if missing and extra:
+        reasons.append(f"{RENAMED}: found {', '.join(e + '.ipynb' for e in extra)}, "
+                       f"expected {', '.join(m + '.ipynb' for m in missing)}")
+    elif missing:
+        reasons.append(f"{MISSING}: {', '.join(m + '.ipynb' for m in missing)}")
+    elif extra:
+        reasons.append(f"{RENAMED}: extra notebook {', '.join(e + '.ipynb' for e in extra)} was not graded")
+    auto = Path(course_dir) / dirs["autograded"] / student / assignment
+    for nb in expected:
+        cells = timed_out_cells(auto / f"{nb}.ipynb")
+        if cells:
+            reasons.append(f"{TIMED_OUT}: {nb}.ipynb {', '.join(cells)}")
+    return reasons
+
+
+# ------------------------------------------------------------------------------------------------ worker
+
+
+def _worker_main(spec_json):
+    """Entry point of one worker process: read tasks from stdin, grade, write one JSON line per result."""
+    spec = json.loads(spec_json)
+    # nbgrader and the kernels it starts may print to stdout; keep the protocol channel clean.
+    proto = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    _ensure_path()
+    from nbgrader.apps import NbGraderAPI
+
+    course_dir = spec["course_dir"]
+    cfg = load_config(course_dir, spec["db_url"], spec.get("timeout"))
+    api = NbGraderAPI(config=cfg)
+    dirs = _dirs(course_dir)
+    expected = spec["notebooks"]
+    for line in sys.stdin:
+        task = json.loads(line)
+        student = task["student"]
+        for assignment in task["assignments"]:
+            t0 = time.perf_counter()
+            out = Outcome(student, assignment)
+            out.hash = submission_hash(Path(course_dir) / dirs["submitted"] / student / assignment, dirs["ignore"])
+            folder = Path(course_dir) / dirs["submitted"] / student / assignment
+            missing, _ = submitted_state(folder, expected[assignment])
+            if len(missing) < len(expected[assignment]):
+                result = api.autograde(assignment, student, force=True, create=True)
+                text = (result.get("log") or "") + (result.get("error") or "")
+                if not result["success"]:
+                    out.ok = False
+                    if "DeadKernelError" in text or "Kernel died" in text:
+                        out.reasons.append(f"{KERNEL_DIED}: the notebook could not finish, grades left for a human")
+                    else:
+                        last = [ln for ln in text.strip().splitlines() if ln.strip()]
+                        out.error = f"{NBGRADER_ERROR}: " + (last[-1].strip() if last else "autograde failed")
+                        out.reasons.append(out.error)
+                else:
+                    fb = api.generate_feedback(assignment, student, force=True)
+                    if not fb["success"]:
+                        out.ok = False
+                        out.error = f"{NBGRADER_ERROR}: generate_feedback failed"
+                        out.reasons.append(out.error)
+            out.seconds = time.perf_counter() - t0
+            proto.write(json.dumps(asdict(out)) + "\n")
+            proto.flush()
+
+
+class _Worker:
+    """One worker process and the thread in the main process that feeds it."""
+
+    def __init__(self, index, spec, log_path):
+        self.log = open(log_path, "a")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "mlcore.classroom.grade", "--worker", json.dumps(spec)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+            text=True, env=venv_env(), cwd=spec["course_dir"], bufsize=1,
+        )
+        self.index = index
+
+    def run(self, tasks, results):
+        try:
+            while True:
+                try:
+                    task = tasks.get_nowait()
+                except queue.Empty:
+                    break
+                try:
+                    self.proc.stdin.write(json.dumps(task) + "\n")
+                    self.proc.stdin.flush()
+                except OSError:
+                    self._lost(task, results, 0)
+                    break
+                for done in range(len(task["assignments"])):
+                    line = self.proc.stdout.readline()
+                    if not line:
+                        self._lost(task, results, done)
+                        return
+                    results.put(Outcome(**json.loads(line)))
+        finally:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+            self.proc.wait()
+            self.log.close()
+
+    def _lost(self, task, results, done):
+        for a in task["assignments"][done:]:
+            results.put(Outcome(task["student"], a, ok=False,
+                                error=f"{NBGRADER_ERROR}: worker process {self.index} exited (see its log)",
+                                reasons=[f"{NBGRADER_ERROR}: worker process exited"]))
+
+
+# ------------------------------------------------------------------------------------------------- main
+
+
+def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout=None, force=False,
+                progress=True, csv_path=None, log=print):
+    """Autograde, generate feedback and export every submission of `assignments` (default: all).
+
+    Parameters
+    ----------
+    course_dir : path
+        The nbgrader course root (holding nbgrader_config.py, submitted/, ...).
+    assignments : list of str or None
+        Assignment names; None grades every assignment of the release (or source) folder.
+    workers : int
+        Worker processes; the class is split between them by student.
+    db_url : str or None
+        Gradebook URL (``CourseDirectory.db_url``), e.g. ``postgresql+psycopg://user@host/db``.
+        Default: the course configuration's, else SQLite ``gradebook.db`` in the course directory.
+    timeout : int or None
+        Per-cell timeout in seconds (``Execute.timeout``); default: the course configuration's.
+    force : bool
+        Regrade submissions even when they are unchanged since the last run.
+
+    Returns
+    -------
+    ClassResult
+    """
+    t0 = time.perf_counter()
+    course_dir = Path(course_dir).resolve()
+    if not course_dir.is_dir():
+        raise GradingSetupError(f"course directory {course_dir} does not exist")
+    _ensure_path()
+    dirs = _dirs(course_dir)
+    if not assignments:
+        assignments = list_assignments(course_dir)
+        if not assignments:
+            raise GradingSetupError(f"no assignments found in {course_dir / dirs['release']} or {course_dir / dirs['source']}")
+    db_url = resolve_db_url(course_dir, db_url)
+    cid = course_id(course_dir)
+    notebooks = ensure_assignments(course_dir, assignments, db_url, cid)
+
+    pairs = list_submissions(course_dir, assignments)
+    manifest = load_manifest(course_dir)
+    records = manifest.setdefault(_db_key(db_url), {})
+    todo, skipped = [], 0
+    hashes = {}
+    for student, a in pairs:
+        key = f"{a}/{student}"
+        hashes[key] = submission_hash(course_dir / dirs["submitted"] / student / a, dirs["ignore"])
+        rec = records.get(key)
+        if not force and rec and rec.get("hash") == hashes[key] and not rec.get("error"):
+            skipped += 1
+        else:
+            todo.append((student, a))
+
+    # Students are created here, before any worker starts, so two workers never race to insert one.
+    with open_gradebook(db_url, cid) as gb:
+        for student in sorted({s for s, _ in todo}):
+            gb.update_or_create_student(student)
+
+    by_student = {}
+    for student, a in todo:
+        by_student.setdefault(student, []).append(a)
+    tasks = queue.Queue()
+    for student, assigns in by_student.items():
+        tasks.put({"student": student, "assignments": assigns})
+    results = queue.Queue()
+    errors = []
+    n_workers = max(1, min(int(workers), len(by_student)))
+    if skipped:
+        log(f"skipping {skipped} submission(s) already graded and unchanged")
+    if todo:
+        spec = {"course_dir": str(course_dir), "db_url": db_url, "timeout": timeout, "notebooks": notebooks}
+        (course_dir / STATE_DIR).mkdir(exist_ok=True)
+        pool = [_Worker(i, spec, course_dir / STATE_DIR / f"worker-{i}.log") for i in range(n_workers)]
+        threads = [threading.Thread(target=w.run, args=(tasks, results), daemon=True) for w in pool]
+        for t in threads:
+            t.start()
+        bar = _progress(len(todo), progress)
+        received = 0
+        while received < len(todo):
+            try:
+                out = results.get(timeout=1.0)
+            except queue.Empty:
+                if not any(t.is_alive() for t in threads) and results.empty():
+                    break
+                continue
+            received += 1
+            bar.update(1)
+            key = f"{out.assignment}/{out.student}"
+            if out.error:
+                errors.append(out)
+            records[key] = {"hash": out.hash or hashes.get(key, ""), "reasons": out.reasons,
+                            "error": out.error, "seconds": round(out.seconds, 3)}
+            if received % 20 == 0:
+                save_manifest(course_dir, manifest)
+        bar.close()
+        for t in threads:
+            t.join()
+        # Anything no worker reported on (every worker died) is an error, never silently skipped.
+        reported = {(o.student, o.assignment) for o in errors}
+        for student, a in todo:
+            key = f"{a}/{student}"
+            if records.get(key, {}).get("hash") != hashes[key] and (student, a) not in reported:
+                out = Outcome(student, a, ok=False, error=f"{NBGRADER_ERROR}: no worker graded this submission")
+                errors.append(out)
+                records[key] = {"hash": "", "reasons": [out.error], "error": out.error, "seconds": 0}
+        save_manifest(course_dir, manifest)
+
+    rows = class_rows(course_dir, assignments, notebooks, db_url, cid, records)
+    csv_path = Path(csv_path) if csv_path else course_dir / CLASS_CSV
+    write_rows(csv_path, rows)
+    export_path = course_dir / NBGRADER_CSV
+    export_nbgrader(course_dir, db_url, export_path)
+    return ClassResult(rows=rows, graded=len(todo), skipped=skipped, errors=errors, csv_path=csv_path,
+                       export_path=export_path, seconds=time.perf_counter() - t0)
+
+
+def _progress(total, enabled):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="submission", desc="grading", disable=not enabled, file=sys.stderr)
+
+
+def class_rows(course_dir, assignments, notebooks, db_url, cid, records):
+    """One row per (student, assignment, notebook): nbgrader's score, or "needs manual grading" and why."""
+    from nbgrader.api import MissingEntry
+
+    dirs = _dirs(course_dir)
+    rows = []
+    with open_gradebook(db_url, cid) as gb:
+        for student, a in list_submissions(course_dir, assignments):
+            rec = records.get(f"{a}/{student}", {})
+            reasons = _inspect(course_dir, dirs, student, a, notebooks[a])
+            for r in rec.get("reasons", []):
+                if r not in reasons and not r.startswith(TIMED_OUT):
+                    reasons.append(r)
+            broken = any(r.startswith((KERNEL_DIED, NBGRADER_ERROR)) for r in reasons)
+            sub_dir = course_dir / dirs["submitted"] / student / a
+            for nb in notebooks[a]:
+                score, max_score = "", ""
+                try:
+                    snb = gb.find_submission_notebook(nb, a, student)
+                    max_score = snb.max_score
+                    if not broken and (sub_dir / f"{nb}.ipynb").exists() and not snb.needs_manual_grade:
+                        score = snb.score
+                except MissingEntry:
+                    try:
+                        max_score = gb.find_notebook(nb, a).max_score
+                    except MissingEntry:
+                        pass
+                status = NEEDS_MANUAL if reasons or score == "" else GRADED
+                if status == NEEDS_MANUAL and not reasons:
+                    reasons = ["not graded automatically"]
+                rows.append({"student": student, "assignment": a, "notebook": nb,
+                             "score": score if score == "" else round(float(score), 4),
+                             "max_score": max_score if max_score == "" else round(float(max_score), 4),
+                             "status": status, "reason": "; ".join(reasons)})
+    return rows
+
+
+def write_rows(path, rows):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=CSV_FIELDS)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def export_nbgrader(course_dir, db_url, path):
+    """nbgrader's own export (its CsvExportPlugin, what `nbgrader export` runs) into `path`."""
+    from nbgrader.plugins import CsvExportPlugin
+
+    plugin = CsvExportPlugin(config=load_config(course_dir, db_url))
+    plugin.to = str(path)
+    with open_gradebook(db_url, course_id(course_dir)) as gb:
+        plugin.export(gb)
+
+
+def summary(result):
+    """A plain-text summary of a ClassResult: counts, then every submission that needs a human."""
+    lines = []
+    subs = {(r["student"], r["assignment"]) for r in result.rows}
+    lines.append(f"{len(subs)} submission(s): {result.graded} graded now, {result.skipped} unchanged and skipped "
+                 f"({result.seconds:.1f} s)")
+    flagged = {}
+    for r in result.flagged:
+        flagged.setdefault((r["student"], r["assignment"]), r["reason"])
+    if flagged:
+        lines.append(f"{len(flagged)} submission(s) need manual grading:")
+        for (s, a), reason in sorted(flagged.items()):
+            lines.append(f"  {s} / {a}: {reason}")
+    if result.errors:
+        lines.append(f"{len(result.errors)} submission(s) could not be graded because grading itself broke:")
+        for o in result.errors:
+            lines.append(f"  {o.student} / {o.assignment}: {o.error}")
+    lines.append(f"class CSV: {result.csv_path}")
+    lines.append(f"nbgrader export: {result.export_path}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--worker":
+    _worker_main(sys.argv[2])

@@ -1,0 +1,239 @@
+"""A synthetic class: N students' submissions of every assignment, for tests and benchmarks.
+
+Each student gets, per assignment, one *kind* of submission:
+
+- ``correct``: the solution notebook's answers (full marks);
+- ``variant:<name>``: a named wrong (or alternative) answer from ``mlcore/classroom/answers/a*.py``'s
+  ``VARIANTS`` — together they cover every diagnosed mistake of the graded functions;
+- ``blank``: the released notebook untouched (0 points, graded normally);
+- broken ones, each the correct answers plus a last cell the learner added: ``timeout`` (an infinite loop),
+  ``sys_exit`` (``sys.exit()``: IPython catches it, so the submission is graded normally), ``os_exit``
+  (``os._exit(1)``: the kernel dies), ``missing`` (the assignment folder holds no notebook), ``renamed`` (the notebook saved under
+  another name, as "Save a copy" does).
+
+The first students of every assignment get one of each kind (so even a small class covers them all); the
+rest are drawn at random, mostly correct. Everything depends only on the seed. The plan, with the score
+and status each submission should get, is returned and written to ``synthetic_class.json``.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import json
+import pkgutil
+import random
+from pathlib import Path
+
+import nbformat
+
+from .grade import GRADED, NEEDS_MANUAL, _dirs, list_assignments
+
+BROKEN = ("timeout", "os_exit", "missing", "renamed", "sys_exit")
+PLAN_FILE = "synthetic_class.json"
+
+_BREAKERS = {
+    "timeout": "\n\nwhile True:  # an infinite loop: the cell hits nbgrader's timeout\n    pass\n",
+    "sys_exit": "\n\nimport sys\nsys.exit()  # IPython catches SystemExit: the kernel survives\n",
+    "os_exit": "\n\nimport os\nos._exit(1)  # the kernel process dies\n",
+}
+
+
+def _meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+
+
+def answer_ids(nb):
+    """grade_ids of the autograded answer cells, in notebook order."""
+    return [_meta(c)["grade_id"] for c in nb.cells
+            if c.cell_type == "code" and _meta(c).get("solution") and not _meta(c).get("grade")]
+
+
+def test_points(nb):
+    """{grade_id: points} of the autograded test cells."""
+    return {_meta(c)["grade_id"]: float(_meta(c).get("points", 0)) for c in nb.cells
+            if c.cell_type == "code" and _meta(c).get("grade") and not _meta(c).get("solution")}
+
+
+def _get(obj, *names):
+    for n in names:
+        if isinstance(obj, dict) and n in obj:
+            return obj[n]
+        if not isinstance(obj, dict) and hasattr(obj, n):
+            return getattr(obj, n)
+    return None
+
+
+def normalise_variant(value):
+    """A VARIANTS entry as {"answers": {grade_id: source}, "points": {test_id: pts} | None, "mistakes": {...}}."""
+    answers = _get(value, "answers", "cells", "sources", "code", "source")
+    if answers is None and isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+        answers = value
+    points = _get(value, "points", "expected_points", "scores")
+    mistake = _get(value, "mistakes", "mistake", "expected_mistakes", "expected_mistake", "mistake_key")
+    if isinstance(mistake, str):
+        mistake = {"*": mistake}
+    elif isinstance(mistake, (list, tuple, set)):
+        mistake = {"*": sorted(mistake)[0]} if len(mistake) == 1 else {f"*{i}": m for i, m in enumerate(mistake)}
+    elif isinstance(mistake, dict):
+        mistake = {k: v for k, v in mistake.items() if v}
+    else:
+        mistake = {}
+    return {"answers": dict(answers or {}), "points": dict(points) if points is not None else None,
+            "mistakes": mistake}
+
+
+def load_answer_variants():
+    """{assignment: {variant name: normalised variant}} from every ``mlcore/classroom/answers/a*.py``."""
+    try:
+        pkg = importlib.import_module("mlcore.classroom.answers")
+    except ImportError:
+        return {}
+    found = {}
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if not info.name.startswith("a"):
+            continue
+        mod = importlib.import_module(f"mlcore.classroom.answers.{info.name}")
+        variants = getattr(mod, "VARIANTS", None)
+        if not variants:
+            continue
+        assignment = getattr(mod, "ASSIGNMENT", None) or info.name[1:]
+        found[assignment] = {name: normalise_variant(v) for name, v in variants.items()}
+    return found
+
+
+def _is_correct(name, variant, points):
+    if variant["mistakes"]:
+        return False
+    if name in ("correct", "solution", "reference"):
+        return True
+    return variant["points"] is not None and all(
+        abs(variant["points"].get(k, 0) - v) < 1e-9 for k, v in points.items())
+
+
+def _deck(wrong):
+    # One of each kind first, interleaving the broken kinds early so that even ~10 students cover them.
+    return ["correct", "timeout", "os_exit", "missing", "renamed", "sys_exit", "blank"] + [f"variant:{w}" for w in wrong]
+
+
+def plan_class(n_students, assignments, variants, seed=0, broken=True):
+    """Which kind of submission each student hands in for each assignment: {student: {assignment: kind}}."""
+    rng = random.Random(seed)
+    width = max(3, len(str(n_students)))
+    students = [f"s{i + 1:0{width}d}" for i in range(n_students)]
+    plan = {s: {} for s in students}
+    for a in assignments:
+        wrong = sorted(n for n, v in variants.get(a, {}).items() if v["mistakes"] or v["points"] is not None)
+        deck = [k for k in _deck(wrong) if broken or k not in BROKEN]
+        order = list(range(n_students))
+        rng.shuffle(order)
+        for pos, i in enumerate(order):
+            if pos < len(deck):
+                kind = deck[pos]
+            else:
+                r = rng.random()
+                if r < 0.55 or not wrong and r < 0.85:
+                    kind = "correct"
+                elif r < 0.85:
+                    kind = f"variant:{rng.choice(wrong)}"
+                elif r < 0.93 or not broken:
+                    kind = "blank"
+                else:
+                    kind = rng.choice(BROKEN)
+            plan[students[i]][a] = kind
+    return plan
+
+
+def _solution_answers(source_nb):
+    return {_meta(c)["grade_id"]: c.source for c in source_nb.cells
+            if c.cell_type == "code" and _meta(c).get("solution") and not _meta(c).get("grade")}
+
+
+def _with_answers(released, answers):
+    nb = copy.deepcopy(released)
+    for c in nb.cells:
+        gid = _meta(c).get("grade_id")
+        if gid in answers and _meta(c).get("solution"):
+            c.source = answers[gid]
+    return nb
+
+
+def make_class(course_dir, n_students, seed=0, assignments=None, variants=None, broken=True):
+    """Write ``submitted/<student>/<A>/<A>.ipynb`` for `n_students` × `assignments` (default: all released).
+
+    Parameters
+    ----------
+    course_dir : path
+        nbgrader course root with the source (solutions) and release notebooks.
+    n_students : int
+    seed : int
+        The same seed gives the same class.
+    assignments : list of str or None
+    variants : dict or None
+        {assignment: {name: VARIANTS entry}}; default: every ``mlcore/classroom/answers/a*.py``.
+    broken : bool
+        Include the broken kinds (timeout, os_exit, missing, renamed, sys_exit).
+
+    Returns
+    -------
+    dict
+        {"seed", "students": {student: {assignment: {"kind", "score", "max_score", "status", "points",
+        "mistakes"}}}}: what each submission should be graded as (score None when it needs a human).
+    """
+    course_dir = Path(course_dir)
+    dirs = _dirs(course_dir)
+    assignments = assignments or list_assignments(course_dir)
+    if variants is None:
+        variants = load_answer_variants()
+    else:
+        variants = {a: {n: normalise_variant(v) for n, v in vs.items()} for a, vs in variants.items()}
+    plan = plan_class(n_students, assignments, variants, seed, broken)
+    released, correct, points = {}, {}, {}
+    for a in assignments:
+        released[a] = nbformat.read(str(course_dir / dirs["release"] / a / f"{a}.ipynb"), as_version=4)
+        source = course_dir / dirs["source"] / a / f"{a}.ipynb"
+        correct[a] = _solution_answers(nbformat.read(str(source), as_version=4)) if source.exists() else {}
+        points[a] = test_points(released[a])
+    out = {"seed": seed, "students": {}}
+    for student, kinds in plan.items():
+        out["students"][student] = {}
+        for a, kind in kinds.items():
+            folder = course_dir / dirs["submitted"] / student / a
+            folder.mkdir(parents=True, exist_ok=True)
+            for old in folder.glob("*.ipynb"):
+                old.unlink()
+            max_score = sum(points[a].values())
+            expect = {"kind": kind, "max_score": max_score, "status": GRADED, "mistakes": {},
+                      "points": dict(points[a]), "score": max_score}
+            answers = dict(correct[a])
+            name = f"{a}.ipynb"
+            extra = None
+            if kind == "blank":
+                answers = {}
+                expect["points"] = {k: 0.0 for k in points[a]}
+            elif kind.startswith("variant:"):
+                v = variants[a][kind.split(":", 1)[1]]
+                answers.update(v["answers"])
+                expect["mistakes"] = v["mistakes"]
+                if v["points"] is not None:
+                    expect["points"] = {k: float(v["points"].get(k, points[a][k])) for k in points[a]}
+            elif kind in _BREAKERS:
+                extra = _BREAKERS[kind].strip()
+                if kind != "sys_exit":
+                    expect["status"] = NEEDS_MANUAL
+                if kind == "os_exit":
+                    expect["points"] = None
+            elif kind in ("missing", "renamed"):
+                expect["status"] = NEEDS_MANUAL
+                expect["points"] = None
+                name = None if kind == "missing" else f"{a}-Copy1.ipynb"
+            expect["score"] = None if expect["points"] is None else sum(expect["points"].values())
+            if name:
+                nb = _with_answers(released[a], answers)
+                if extra:
+                    # A scratch cell the learner added at the end: every graded cell has run before it.
+                    nb.cells.append(nbformat.v4.new_code_cell(extra))
+                nbformat.write(nb, str(folder / name))
+            out["students"][student][a] = expect
+    (course_dir / PLAN_FILE).write_text(json.dumps(out, indent=1, sort_keys=True))
+    return out
