@@ -1,0 +1,204 @@
+"""``check(name, fn)``: grade one learner function on fresh random cases and explain any failure.
+
+The order of a check follows GRADING.md:
+
+1. draw the cases from a seeded generator (the seed is printed, so any result can be reproduced);
+2. compute every reference value first, on the grader's own copies, with the import-time
+   namespace restored (:mod:`mlcore.grading.pristine`);
+3. run the learner's function on fresh copies, with mlcore's references switched off
+   (:func:`mlcore._guard.blocking`) and its warnings and stderr captured;
+4. compare and, on failure, diagnose (:mod:`mlcore.grading.diagnose`) with the import-time
+   namespace restored again, then raise :class:`GradingError`.
+"""
+
+import contextlib
+import copy
+import io
+import os
+import warnings
+
+import numpy as np
+
+from mlcore._guard import blocking
+from mlcore.grading import specs
+from mlcore.grading.diagnose import Run, describe_case, diagnose
+from mlcore.grading.pristine import pristine
+
+SEED_VARIABLE = "MLCORE_GRADING_SEED"
+
+
+class GradingError(AssertionError):
+    """A graded function is not right yet; the message says why.
+
+    Attributes
+    ----------
+    exercise : str
+        The graded function's name.
+    mistake : str
+        Key of the first diagnosis (see :mod:`mlcore.grading.diagnose`), e.g. ``"factor"``.
+    mistakes : tuple of str
+        Keys of every diagnosis, one per wrong returned value.
+    seed : int
+        The seed that reproduces the failure: ``check(name, fn, seed=seed)``.
+    hidden : bool
+        Whether the failing check was a hidden one.
+    """
+
+    def __init__(self, message, *, exercise, mistakes, seed, hidden):
+        super().__init__(message)
+        self.exercise = exercise
+        self.mistakes = tuple(mistakes)
+        self.mistake = self.mistakes[0]
+        self.seed = seed
+        self.hidden = hidden
+
+    def __str__(self):
+        return self.args[0]
+
+    def _render_traceback_(self):
+        # IPython shows these lines instead of a traceback through the grader's internals.
+        return [f"GradingError: {line}" if i == 0 else line for i, line in enumerate(str(self).splitlines())]
+
+
+@contextlib.contextmanager
+def _captured(exercise):
+    """Run the learner's code with its references blocked and its warnings and stderr captured."""
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        np.errstate(all="warn", under="ignore"),  # floating-point trouble becomes a recorded warning, not output (underflow to 0 is harmless and NumPy ignores it by default)
+        contextlib.redirect_stderr(io.StringIO()),  # nbgrader fails a cell that writes to stderr
+        blocking(exercise.guarded),
+    ):
+        warnings.simplefilter("always")
+        yield caught
+
+
+def _inputs_changed(original, given):
+    """Names of the inputs whose values differ from the grader's copy after the call."""
+    return tuple(name for name in original if not _same_input(original[name], given[name]))
+
+
+def _same_input(a, b):
+    if isinstance(a, np.ndarray):
+        return (
+            isinstance(b, np.ndarray)
+            and a.shape == b.shape
+            and a.dtype == b.dtype
+            and bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+        )
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same_input(x, y) for x, y in zip(a, b))
+    return True  # numbers are immutable; generators and functions are meant to be used
+
+
+def _run_reference(exercise, case):
+    with warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        return exercise.reference(*copy.deepcopy(case).values())
+
+
+def _copied(value):
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # e.g. a generator: keep the object itself
+        return value
+
+
+def _run_learner(exercise, fn, run):
+    """Call ``fn`` on a fresh copy of the case; record what it returned, raised, changed and warned."""
+    with pristine():
+        given = copy.deepcopy(run.case)
+    got = None
+    with _captured(exercise) as caught:
+        try:
+            got = fn(*given.values())
+            if exercise.collect is not None:
+                got = exercise.collect(got)
+        except Exception as error:  # any failure of the learner's code is reported, not raised
+            run.error = error
+    with pristine():
+        run.got = _copied(got)  # a later call must not be able to change this result
+        run.warnings = tuple(f"{w.category.__name__}: {w.message}" for w in caught)
+        run.modified = _inputs_changed(run.case, given)
+
+
+def _choose_seed(seed):
+    if seed is not None:
+        return int(seed)
+    if os.environ.get(SEED_VARIABLE):
+        return int(os.environ[SEED_VARIABLE])
+    return int.from_bytes(os.urandom(4), "little") % 1_000_000
+
+
+def _reproduce(name, seed, hidden):
+    flag = ", hidden=True" if hidden else ""
+    return f"seed {seed}: check({name!r}, {name}{flag}, seed={seed}) reproduces this."
+
+
+def _failure_message(exercise, runs, found, seed, hidden):
+    run = next((d.run for d in found if d.run is not None), None) or next(
+        (r for r in runs if r.error is not None), runs[0]
+    )
+    kind = "hidden check" if hidden else "check"
+    lines = [
+        f"{exercise.name} failed a {kind} on inputs {describe_case(run.case)} "
+        f"(case {runs.index(run) + 1} of {len(runs)}; {_reproduce(exercise.name, seed, hidden)})"
+    ]
+    lines += [f"{d.text} [mistake: {d.key}]" for d in found]
+    return "\n".join(lines)
+
+
+def _success_message(exercise, runs, seed, hidden):
+    shown = [describe_case(run.case) for run in runs[:4]]
+    examples = "; ".join(shown) + ("; ..." if len(runs) > 4 else "")
+    what = f"{len(runs)} hidden checks" if hidden else f"{len(runs)} checks"
+    more = "" if hidden else " More checks on other random inputs run at grading."
+    return (
+        f"{exercise.name}: passed {what} on random inputs ({examples}): values within a relative "
+        f"{exercise.rtol:g} of the expected ones, inputs left unchanged.{more} ({_reproduce(exercise.name, seed, hidden)})"
+    )
+
+
+def grade(exercise, fn, *, hidden=False, seed=None):
+    """Run ``fn`` on fresh cases; return ``(runs, diagnoses, seed)`` without printing or raising."""
+    with pristine():
+        seed = _choose_seed(seed)
+        rng = np.random.default_rng([seed, int(hidden)])
+        runs = [Run(case, _run_reference(exercise, case)) for case in exercise.cases(rng, hidden)]
+    for run in runs:
+        _run_learner(exercise, fn, run)
+    with pristine():
+        return runs, diagnose(exercise, runs), seed
+
+
+def check(name, fn, *, hidden=False, seed=None):
+    """Grade the learner's function ``fn`` for the exercise ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The graded function's name in COURSE.md, e.g. ``"mse_grad"``.
+    fn : callable
+        The learner's function, called positionally in the signature's order.
+    hidden : bool
+        False: a few small random cases (the visible check). True: about 20 varied random cases.
+    seed : int, optional
+        Reproduces an earlier run; default: the environment variable ``MLCORE_GRADING_SEED``,
+        else a fresh seed. The seed is always printed or part of the failure message.
+
+    Raises
+    ------
+    GradingError
+        When ``fn`` is not right on some case, with a message that names the mistake.
+    """
+    __tracebackhide__ = True  # noqa: F841  (hides this frame in IPython and pytest tracebacks)
+    with pristine():
+        exercise = specs.exercise(name)
+    runs, found, seed = grade(exercise, fn, hidden=hidden, seed=seed)
+    with pristine():
+        if not found:
+            print(_success_message(exercise, runs, seed, hidden))
+            return
+        message = _failure_message(exercise, runs, found, seed, hidden)
+        error = GradingError(message, exercise=name, mistakes=[d.key for d in found], seed=seed, hidden=hidden)
+    raise error from None
