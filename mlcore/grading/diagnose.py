@@ -255,12 +255,10 @@ def _warned(exercise, runs):
         return None
     for run in runs:
         if run.warnings:
-            return Diagnosis(
-                "warning",
-                f"{exercise.name} emitted a warning: {run.warnings[0]}. Use a numerically stable "
-                "form that stays finite without warnings for every input.",
-                run,
+            advice = exercise.no_warnings if isinstance(exercise.no_warnings, str) else (
+                "Use a numerically stable form that stays finite without warnings for every input."
             )
+            return Diagnosis("warning", f"{exercise.name} emitted a warning: {run.warnings[0]}. {advice}", run)
     return None
 
 

@@ -67,9 +67,10 @@ class Exercise:
     rtol : float
         Relative tolerance, measured against the largest magnitude of the expected value of each
         case (so float32 arithmetic inside the learner's function passes).
-    no_warnings : bool
+    no_warnings : bool or str
         True when a warning from the learner's function is itself the graded mistake (e.g. a
-        sigmoid that overflows). Otherwise warnings are captured and ignored.
+        sigmoid that overflows). Otherwise warnings are captured and ignored. A string also turns
+        this on and is the advice shown after the warning (e.g. how to compute stably).
     collect : callable or None
         Applied to the learner's return value while the check still guards it, for functions whose
         work happens lazily (a generator: ``collect=list``).
@@ -85,7 +86,7 @@ class Exercise:
     size_meanings: dict = field(default_factory=dict)
     factor_hints: dict = field(default_factory=dict)
     rtol: float = 1e-5
-    no_warnings: bool = False
+    no_warnings: bool | str = False
     collect: Callable | None = None
 
 
