@@ -154,12 +154,19 @@ def plot_loss_contours(ax, P, Q, L, *, optimum=None, title="Loss surface", xlabe
 def plot_path(ax, path, *, color="tab:red", label_="descent path", clip=True):
     """Draw a parameter path (array of shape (T, 2)) as linked dots, start marked by a square.
 
-    With ``clip`` the axes limits are kept, so a diverging path runs off the plot instead of rescaling it.
+    With ``clip`` the axes limits are kept and the path ends at its first point outside them, so a
+    diverging path runs off the plot instead of rescaling it or scribbling over it.
     """
     path = np.asarray(path, float)
     xlim, ylim = ax.get_xlim(), ax.get_ylim()
-    finite = np.all(np.isfinite(path), axis=1)
-    path = path[finite]
+    path = path[np.all(np.isfinite(path), axis=1)]
+    if clip:
+        inside = (
+            (min(xlim) <= path[:, 0]) & (path[:, 0] <= max(xlim)) & (min(ylim) <= path[:, 1]) & (path[:, 1] <= max(ylim))
+        )
+        outside = np.flatnonzero(~inside[1:])
+        if outside.size:
+            path = path[: outside[0] + 2]
     ax.plot(path[:, 0], path[:, 1], ".-", color=color, lw=1.2, ms=4, label=label_)
     ax.plot(path[:1, 0], path[:1, 1], "s", color=color, ms=7)
     if clip:

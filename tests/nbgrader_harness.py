@@ -83,7 +83,7 @@ def answer_cells(nb):
     }
 
 
-def test_cells(nb):
+def graded_cells(nb):
     """Map grade_id -> cell for every autograder test cell (``grade`` code cells), in notebook order."""
     return {
         grade_id(c): c
