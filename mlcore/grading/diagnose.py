@@ -455,6 +455,8 @@ def _scaled(part):
         key=lambda k: (not _degenerate(exercise, runs[k]), abs(np.log(magnitudes[k]))),
     )
     text = _name_factor(part, magnitudes, sizes, shown)
+    if text is None and factors[0] > 0:
+        return None  # a factor of 1 within FACTOR_RTOL yet outside rtol: not a scaling mistake
     if factors[0] < 0:
         sign = (
             f"{part.named()} has the wrong sign: check the order of a subtraction "
