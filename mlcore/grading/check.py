@@ -105,18 +105,21 @@ def _copied(value):
 
 
 def _run_learner(exercise, fn, run):
-    """Call ``fn`` on a fresh copy of the case; record what it returned, raised, changed and warned."""
-    with pristine():
-        given = copy.deepcopy(run.case)
+    """Call ``fn`` on a fresh copy of the case; record what it returned, raised, changed and warned.
+
+    Only the call itself sees the learner's namespace; everything around it runs pristine.
+    """
     got = None
-    with _captured(exercise) as caught:
-        try:
-            got = fn(*given.values())
-            if exercise.collect is not None:
-                got = exercise.collect(got)
-        except Exception as error:  # any failure of the learner's code is reported, not raised
-            run.error = error
-    with pristine():
+    with pristine() as learner_namespace:
+        given = copy.deepcopy(run.case)
+        with _captured(exercise) as caught:
+            try:
+                with learner_namespace():
+                    got = fn(*given.values())
+                    if exercise.collect is not None:
+                        got = exercise.collect(got)
+            except Exception as error:  # any failure of the learner's code is reported, not raised
+                run.error = error
         run.got = _copied(got)  # a later call must not be able to change this result
         run.warnings = tuple(f"{w.category.__name__}: {w.message}" for w in caught)
         run.modified = _inputs_changed(run.case, given)

@@ -40,17 +40,35 @@ def _swap(module, values):
     return previous
 
 
+def _restore(values_by_module):
+    """Apply ``{module: {key: value}}``; return the values they replace, in the same form."""
+    return {module: _swap(module, values) for module, values in values_by_module.items()}
+
+
 @contextlib.contextmanager
 def pristine():
-    """Within this block, every recorded namespace entry has its import-time value again."""
-    changed = {}
+    """Within this block, every recorded namespace entry has its import-time value again.
+
+    The block receives a context manager that gives the learner's namespace back for a moment:
+    ``with pristine() as learner_namespace: ... with learner_namespace(): fn(...)``.
+    """
+    altered = {}
     for module, original in _snapshot.items():
         namespace = module.__dict__
-        altered = {k: v for k, v in original.items() if namespace.get(k, _MISSING) is not v}
-        if altered:
-            changed[module] = _swap(module, altered)
+        changes = {k: v for k, v in original.items() if namespace.get(k, _MISSING) is not v}
+        if changes:
+            altered[module] = changes
+    learner_values = _restore(altered)
+
+    @contextlib.contextmanager
+    def learner_namespace():
+        originals = _restore(learner_values)
+        try:
+            yield
+        finally:
+            _restore(originals)
+
     try:
-        yield
+        yield learner_namespace
     finally:
-        for module, learner_values in changed.items():
-            _swap(module, learner_values)
+        _restore(learner_values)

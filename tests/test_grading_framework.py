@@ -1,0 +1,481 @@
+"""The check helper itself: generic diagnoses, honesty, seeds, tampering, the reference guard, stderr.
+
+Learner functions here are written the way learners write them; exercises are notebook 01's
+(``mse``, ``mse_grad``, ``linear_mse_grads``) plus two toy exercises for what notebook 01 cannot
+show (a matrix-valued result, warnings that are themselves the mistake).
+"""
+
+import builtins
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import mlcore
+from mlcore import mse_grad as imported_mse_grad
+from mlcore.grading import EXERCISES, Exercise, GradingError, check, grade, size_plan
+
+BOTH = pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+
+
+def failure(name, fn, hidden=False, seed=None):
+    """The GradingError ``check`` raises for ``fn``; fails the test if it passes."""
+    with pytest.raises(GradingError) as info:
+        check(name, fn, hidden=hidden, seed=seed)
+    return info.value
+
+
+# ----------------------------------------------------------------------------- correct answers
+
+
+def mse_grad_right(y, y_hat):
+    return 2 * (y_hat - y) / y.size
+
+
+def linear_right(X, y, w, b):
+    r = X @ w + b - y
+    return 2 / X.shape[0] * X.T @ r, 2 / X.shape[0] * float(r.sum())
+
+
+# ----------------------------------------------------------------------------- toy exercises
+
+
+def _matmul(A, B):
+    return A @ B
+
+
+def _matmul_cases(rng, hidden):
+    return [
+        {"A": rng.normal(size=(s["N"], s["D"])), "B": rng.normal(size=(s["D"], s["K"]))}
+        for s in size_plan(rng, hidden, ("N", "D", "K"))
+    ]
+
+
+TOY_MATMUL = Exercise(
+    name="toy_matmul",
+    reference=_matmul,
+    cases=_matmul_cases,
+    sizes=lambda A, B: {"N": A.shape[0], "D": A.shape[1], "K": B.shape[1]},
+)
+
+
+def _stable_sigmoid(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+TOY_SIGMOID = Exercise(
+    name="toy_sigmoid",
+    reference=_stable_sigmoid,
+    cases=lambda rng, hidden: [{"z": rng.normal(size=s["N"]) * 800} for s in size_plan(rng, hidden, ("N",))],
+    sizes=lambda z: {"N": z.size},
+    no_warnings=True,
+)
+
+
+@pytest.fixture(autouse=True)
+def toys(monkeypatch):
+    monkeypatch.setitem(EXERCISES, TOY_MATMUL.name, TOY_MATMUL)
+    monkeypatch.setitem(EXERCISES, TOY_SIGMOID.name, TOY_SIGMOID)
+
+
+# ----------------------------------------------------------------------------- messages and success
+
+
+def test_success_message_is_honest(capsys):
+    check("mse_grad", mse_grad_right, seed=5)
+    out = capsys.readouterr().out
+    assert "mse_grad: passed 4 checks" in out
+    assert "More checks on other random inputs run at grading." in out
+    assert "seed=5" in out
+
+
+def test_hidden_success_runs_about_20_cases_and_prints_the_seed(capsys):
+    check("linear_mse_grads", linear_right, hidden=True, seed=11)
+    out = capsys.readouterr().out
+    assert "passed 20 hidden checks" in out
+    assert "hidden=True, seed=11" in out
+
+
+def test_failure_is_an_assertion_error_with_a_short_message_ending_in_the_key():
+    error = failure("mse_grad", lambda y, y_hat: y_hat - y, seed=3)
+    assert isinstance(error, AssertionError)
+    assert error.mistake == "factor" and error.exercise == "mse_grad" and error.seed == 3
+    text = str(error)
+    assert text.endswith("[mistake: factor]")
+    assert "Traceback" not in text and len(text.splitlines()) == 2
+    assert "check('mse_grad', mse_grad, seed=3)" in text
+    assert error.__suppress_context__
+    assert error._render_traceback_()[0].startswith("GradingError: mse_grad failed")
+
+
+def test_unknown_exercise_names_the_known_ones():
+    with pytest.raises(ValueError, match="known exercises: .*mse_grad"):
+        check("mse_gradient", mse_grad_right)
+
+
+# ----------------------------------------------------------------------------- generic diagnoses
+
+
+@BOTH
+def test_forgotten_return(hidden):
+    def mse_grad(y, y_hat):
+        g = 2 * (y_hat - y) / y.size  # noqa: F841
+
+    error = failure("mse_grad", mse_grad, hidden)
+    assert error.mistake == "none" and "forget the `return`" in str(error)
+
+
+@BOTH
+def test_not_implemented(hidden):
+    def mse_grad(y, y_hat):
+        raise NotImplementedError()
+
+    assert failure("mse_grad", mse_grad, hidden).mistake == "not_implemented"
+
+
+@BOTH
+def test_exception_names_type_message_and_input_shapes(hidden):
+    def mse_grad(y, y_hat):
+        N, D = y.shape  # fails for a 1-D y
+        return 2 * (y_hat - y) / (N * D)
+
+    error = failure("mse_grad", mse_grad, hidden)
+    assert error.mistake == "exception"
+    assert "ValueError" in str(error) and "not enough values to unpack" in str(error)
+    assert "on inputs y (" in str(error)
+
+
+@BOTH
+def test_not_numbers(hidden):
+    assert failure("mse_grad", lambda y, y_hat: "2(ŷ − y)/n", hidden).mistake == "type"
+    assert failure("mse_grad", lambda y, y_hat: (2 * (y_hat - y) / y.size) * 1j, hidden).mistake == "type"
+
+
+@BOTH
+def test_wrong_number_of_returned_values(hidden):
+    def linear_mse_grads(X, y, w, b):
+        return 2 / len(y) * X.T @ (X @ w + b - y)
+
+    error = failure("linear_mse_grads", linear_mse_grads, hidden)
+    assert error.mistake == "type" and "should return 2 values (dw, db)" in str(error)
+
+
+@BOTH
+def test_stray_tuple(hidden):
+    error = failure("mse_grad", lambda y, y_hat: (2 * (y_hat - y) / y.size,), hidden)
+    assert error.mistake == "type" and "stray comma" in str(error)
+
+
+@BOTH
+def test_in_place(hidden):
+    def mse_grad(y, y_hat):
+        y_hat -= y
+        y_hat *= 2 / y.size
+        return y_hat
+
+    error = failure("mse_grad", mse_grad, hidden)
+    assert error.mistake == "in_place" and "y_hat" in str(error)
+
+
+@BOTH
+def test_broadcasting_column_against_flat(hidden):
+    def linear_mse_grads(X, y, w, b):
+        y_hat = X @ w.reshape(-1, 1) + b  # (N, 1)
+        r = y_hat - y  # (N, N): broadcasting
+        return 2 / len(y) * X.T @ r, 2 / len(y) * float(r.sum())
+
+    error = failure("linear_mse_grads", linear_mse_grads, hidden)
+    assert error.mistake == "shape" and "broadcasting" in str(error)
+
+
+@BOTH
+def test_column_instead_of_flat(hidden):
+    def linear_mse_grads(X, y, w, b):
+        r = (X @ w + b - y).reshape(-1, 1)
+        return 2 / len(y) * X.T @ r, 2 / len(y) * float(r.sum())
+
+    error = failure("linear_mse_grads", linear_mse_grads, hidden)
+    assert error.mistake == "shape" and "The values are right, only the shape is not" in str(error)
+
+
+@BOTH
+def test_single_number_for_an_array(hidden):
+    error = failure("mse_grad", lambda y, y_hat: float(np.mean(2 * (y_hat - y))), hidden)
+    assert error.mistake == "shape" and "single number" in str(error)
+
+
+@BOTH
+def test_array_for_a_single_number(hidden):
+    error = failure("mse", lambda y, y_hat: np.mean((y - y_hat) ** 2, axis=0, keepdims=True), hidden)
+    assert error.mistake == "not_scalar"
+
+
+@BOTH
+def test_transposed_result(hidden):
+    error = failure("toy_matmul", lambda A, B: B.T @ A.T, hidden)
+    assert error.mistake == "transpose"
+
+
+def test_transposed_result_on_square_inputs_only_values_reveal_it(monkeypatch):
+    square = Exercise(
+        "toy_square",
+        _matmul,
+        lambda rng, hidden: [{"A": rng.normal(size=(n, n)), "B": rng.normal(size=(n, n))} for n in (2, 3, 5)],
+        lambda A, B: {"N": A.shape[0]},
+    )
+    monkeypatch.setitem(EXERCISES, square.name, square)
+    assert failure("toy_square", lambda A, B: (A @ B).T).mistake == "transpose"
+
+
+@BOTH
+def test_nan(hidden):
+    def mse_grad(y, y_hat):
+        return 2 * np.sqrt(y_hat - y) ** 2 / y.size  # NaN wherever y_hat < y
+
+    error = failure("mse_grad", mse_grad, hidden)
+    assert error.mistake == "nan" and "NaN" in str(error)
+
+
+@BOTH
+def test_overflow(hidden):
+    def mse_grad(y, y_hat):
+        return 2 * (y_hat - y) / y.size * np.exp(800.0 * (y_hat > y))
+
+    assert failure("mse_grad", mse_grad, hidden).mistake == "overflow"
+
+
+@BOTH
+def test_sign(hidden):
+    error = failure("mse_grad", lambda y, y_hat: 2 * (y - y_hat) / y.size, hidden)
+    assert error.mistake == "sign" and "wrong sign" in str(error)
+
+
+@BOTH
+def test_sign_and_factor_together(hidden):
+    error = failure("mse_grad", lambda y, y_hat: y - y_hat, hidden)
+    assert error.mistake == "sign" and "y.size/2 times" in str(error)
+
+
+@BOTH
+@pytest.mark.parametrize(
+    "scale, named",
+    [
+        (lambda N: N, "is N times"),
+        (lambda N: 1 / N, "is 1/N times"),
+        (lambda N: 2, "is 2 times"),
+        (lambda N: 0.5, "is 1/2 times"),
+        (lambda N: N / 2, "is N/2 times"),
+        (lambda N: 2 / N, "is 2/N times"),
+    ],
+    ids=["N", "1/N", "2", "1/2", "N/2", "2/N"],
+)
+def test_factor_is_named_from_the_sizes_of_every_case(hidden, scale, named):
+    def linear_mse_grads(X, y, w, b):
+        dw, db = linear_right(X, y, w, b)
+        return dw * scale(len(y)), db * scale(len(y))
+
+    error = failure("linear_mse_grads", linear_mse_grads, hidden)
+    assert error.mistakes == ("factor", "factor")
+    assert f"dw {named} the expected value" in str(error)
+
+
+@BOTH
+def test_unknown_constant_factor_is_reported_numerically(hidden):
+    error = failure("mse_grad", lambda y, y_hat: 3.7 * mse_grad_right(y, y_hat), hidden)
+    assert error.mistake == "factor" and "3.7 times the expected value in every case" in str(error)
+
+
+@BOTH
+def test_factor_that_changes_without_a_name(hidden):
+    error = failure("mse_grad", lambda y, y_hat: 2 * (y_hat - y) / (y.size + 1), hidden)
+    assert error.mistake == "factor" and "changes from case to case" in str(error)
+
+
+@BOTH
+def test_mismatch_shows_the_worst_entry(hidden):
+    error = failure("mse_grad", lambda y, y_hat: 2 * (y_hat - y**2) / y.size, hidden)
+    assert error.mistake == "mismatch"
+    assert "expected" in str(error) and "got" in str(error) and "relative" in str(error)
+
+
+@BOTH
+def test_warning_fails_only_where_the_warning_is_the_mistake(hidden):
+    def naive_sigmoid(z):
+        return 1 / (1 + np.exp(-z))  # right values, but "overflow encountered in exp"
+
+    error = failure("toy_sigmoid", naive_sigmoid, hidden)
+    assert error.mistake == "warning" and "overflow" in str(error)
+
+
+# ----------------------------------------------------------------------------- warnings and stderr
+
+
+@BOTH
+def test_warnings_and_stderr_of_correct_code_are_captured(hidden, capfd):
+    def mse_grad(y, y_hat):
+        warnings.warn("this API is deprecated", DeprecationWarning)
+        np.log(np.zeros(1))  # a RuntimeWarning unrelated to the result
+        print("debugging", file=sys.stderr)
+        return 2 * (y_hat - y) / y.size
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning escaping the check would fail this test
+        check("mse_grad", mse_grad, hidden=hidden)
+    assert capfd.readouterr().err == ""
+
+
+def test_a_failing_check_writes_nothing_to_stderr(capfd):
+    def mse_grad(y, y_hat):
+        return np.sqrt(y_hat - y)  # "invalid value encountered in sqrt"
+
+    failure("mse_grad", mse_grad)
+    assert capfd.readouterr().err == ""
+
+
+# ----------------------------------------------------------------------------- seeds
+
+
+def test_seed_reproduces_the_cases():
+    first, _, _ = grade(EXERCISES["linear_mse_grads"], linear_right, hidden=True, seed=42)
+    again, _, _ = grade(EXERCISES["linear_mse_grads"], linear_right, hidden=True, seed=42)
+    other, _, _ = grade(EXERCISES["linear_mse_grads"], linear_right, hidden=True, seed=43)
+    assert [r.case["X"].tolist() for r in first] == [r.case["X"].tolist() for r in again]
+    assert [r.case["X"].tolist() for r in first] != [r.case["X"].tolist() for r in other]
+
+
+def test_seed_from_the_environment(monkeypatch, capsys):
+    monkeypatch.setenv("MLCORE_GRADING_SEED", "2024")
+    check("mse_grad", mse_grad_right)
+    assert "seed=2024" in capsys.readouterr().out
+    assert failure("mse_grad", lambda y, y_hat: y_hat - y).seed == 2024
+
+
+def test_a_failure_reproduces_with_its_seed():
+    def flaky(y, y_hat):
+        return mse_grad_right(y, y_hat) * (1 if y.size % 2 else 2)
+
+    error = failure("mse_grad", flaky, hidden=True)
+    assert str(failure("mse_grad", flaky, hidden=True, seed=error.seed)) == str(error)
+
+
+def test_fresh_seeds_differ():
+    seeds = {grade(EXERCISES["mse"], lambda y, y_hat: 0.0)[2] for _ in range(5)}
+    assert len(seeds) > 1
+
+
+@BOTH
+def test_memorising_the_visible_examples_earns_nothing(hidden):
+    runs, _, _ = grade(EXERCISES["mse_grad"], mse_grad_right, seed=1)
+    table = {(r.case["y"].tobytes(), r.case["y_hat"].tobytes()): r.expected for r in runs}
+
+    def memorised(y, y_hat):
+        return table.get((y.tobytes(), y_hat.tobytes()), np.zeros_like(y_hat))
+
+    check("mse_grad", memorised, seed=1)  # passes only on the very cases it memorised
+    assert failure("mse_grad", memorised, hidden, seed=2).mistake == "mismatch"
+
+
+# ----------------------------------------------------------------------------- the reference guard
+
+
+@BOTH
+def test_calling_the_reference_fails_with_use_your_own(hidden):
+    def mse_grad(y, y_hat):
+        return mlcore.mse_grad(y, y_hat)
+
+    error = failure("mse_grad", mse_grad, hidden)
+    assert error.mistake == "reference" and "use your own implementation of mse_grad" in str(error)
+    assert np.allclose(mlcore.mse_grad(np.zeros(2), np.ones(2)), [1.0, 1.0])  # on again afterwards
+
+
+@BOTH
+def test_reference_imported_under_another_name_is_blocked_too(hidden):
+    error = failure("mse_grad", lambda y, y_hat: imported_mse_grad(y, y_hat), hidden)
+    assert error.mistake == "reference"
+
+
+def test_linear_grads_may_not_delegate_to_the_mse_grad_reference():
+    def linear_mse_grads(X, y, w, b):
+        g = mlcore.mse_grad(y, X @ w + b)
+        return X.T @ g, float(g.sum())
+
+    assert failure("linear_mse_grads", linear_mse_grads).mistake == "reference"
+
+
+# ----------------------------------------------------------------------------- tampering
+
+
+def _wrong(y, y_hat):
+    return y_hat - y
+
+
+def _verdicts():
+    """Mistake keys of a wrong answer and of right answers (None: passed), visible and hidden.
+
+    Plain try/except: pytest's own helpers must not run while builtins are tampered with.
+    """
+    verdicts = []
+    for name, fn in [("mse_grad", _wrong), ("mse_grad", mse_grad_right), ("linear_mse_grads", linear_right)]:
+        for hidden in (False, True):
+            try:
+                check(name, fn, hidden=hidden)
+                verdicts.append(None)
+            except GradingError as error:
+                verdicts.append(error.mistake)
+    return verdicts
+
+
+HONEST = ["factor", "factor", None, None, None, None]
+
+TAMPERING = {
+    "np.allclose": (np, "allclose", lambda *a, **k: True),
+    "np.isclose": (np, "isclose", lambda a, b, *r, **k: np.ones(np.shape(a), bool)),
+    "np.testing.assert_allclose": (np.testing, "assert_allclose", lambda *a, **k: None),
+    "np.abs": (np, "abs", lambda x: 0 * x),
+    "np.mean": (np, "mean", lambda *a, **k: 0.0),
+    "np.asarray": (np, "asarray", lambda x, *a, **k: np.zeros(3)),
+    "builtins.isinstance": (builtins, "isinstance", lambda *a: True),
+    "builtins.len": (builtins, "len", lambda x: 1),
+    "builtins.abs": (builtins, "abs", lambda x: 0),
+    "builtins.max": (builtins, "max", lambda *a, **k: 0),
+    "builtins.all": (builtins, "all", lambda *a: True),
+    "builtins.print": (builtins, "print", lambda *a, **k: None),
+    "mlcore.mse_grad": (mlcore, "mse_grad", lambda y, y_hat: y_hat - y),
+    "mlcore.losses.mse_grad": (mlcore.losses, "mse_grad", lambda y, y_hat: y_hat - y),
+}
+
+
+@pytest.mark.parametrize("target", list(TAMPERING))
+def test_reassigning_functions_changes_no_verdict(target, capsys):
+    module, attribute, fake = TAMPERING[target]
+    original = getattr(module, attribute)
+    setattr(module, attribute, fake)
+    try:
+        tampered = _verdicts()
+    finally:
+        setattr(module, attribute, original)
+    assert tampered == HONEST
+    assert _verdicts() == HONEST
+    assert capsys.readouterr().out.count("passed") == 8  # the summary prints with the real print
+
+
+def test_tampering_inside_the_learners_function_changes_no_verdict():
+    def mse_grad(y, y_hat):
+        np.allclose = lambda *a, **k: True
+        builtins.all = lambda *a: True
+        return y_hat - y
+
+    saved = np.allclose, builtins.all
+    try:
+        assert failure("mse_grad", mse_grad, hidden=True).mistake == "factor"
+    finally:
+        np.allclose, builtins.all = saved
+
+
+def test_the_learners_namespace_is_theirs_again_after_the_check(monkeypatch):
+    fake = lambda *a, **k: True  # noqa: E731
+    monkeypatch.setattr(np, "allclose", fake)
+    check("mse_grad", mse_grad_right)
+    assert np.allclose is fake
