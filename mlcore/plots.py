@@ -202,3 +202,103 @@ def plot_gradient_errors(ax, names, errors, *, tol=1e-6, title="Gradient check")
     ax.set_yscale("log")
     ax.set_ylim(1e-16, 2.0)
     return label(ax, title, "parameter", "largest relative error", legend=True)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Activations and vanishing gradients (notebook 02)
+# --------------------------------------------------------------------------------------------------------
+
+
+def plot_activation(ax, f, f_prime, z, *, name):
+    """Draw an activation ``f`` (solid) and its derivative ``f_prime`` (dashed) over ``z`` on ``ax``.
+
+    Parameters
+    ----------
+    ax : Axes
+    f, f_prime : callable
+        Elementwise functions of ``z``.
+    z : ndarray, shape (M,)
+    name : str
+        The activation's name for the title and legend, e.g. ``"sigmoid"``.
+    """
+    z = np.asarray(z, dtype=float)
+    ax.axhline(0, color="0.85", lw=0.8)
+    ax.axvline(0, color="0.85", lw=0.8)
+    ax.plot(z, f(z), lw=2, label=f"{name}(z)")
+    ax.plot(z, f_prime(z), "--", lw=2, label=f"{name}′(z)")
+    ax.legend(fontsize=9, loc="upper left")
+    return label(ax, f"{name} and its derivative", "z", "value")
+
+
+def plot_delta_norms(ax, norms, *, bound=None, title=None):
+    """Log plot of the size of the backpropagated gradient per layer, one line per activation.
+
+    Parameters
+    ----------
+    ax : Axes
+    norms : dict
+        activation name -> ndarray of shape (L,): :math:`\\lVert\\delta^l\\rVert` for l = 1..L, relative to
+        the top layer's (so the last entry is 1).
+    bound : float, optional
+        Draw the reference line ``bound ** (L - l)`` (e.g. 1/4 for the sigmoid's :math:`\\sigma' \\le 1/4`).
+    title : str, optional
+    """
+    depth = 0
+    for name, values in norms.items():
+        values = np.asarray(values, dtype=float)
+        depth = max(depth, values.size)
+        layers = np.arange(1, values.size + 1)
+        ax.semilogy(layers, np.maximum(values, 1e-300), "o-", ms=4, label=name)
+    if bound is not None and depth:
+        layers = np.arange(1, depth + 1)
+        ax.semilogy(layers, float(bound) ** (depth - layers), ":", color="k", label=f"({bound:g})^(L − l)")
+    ax.set_xlim(0.5, depth + 0.5)
+    ax.legend(fontsize=9, loc="lower right")
+    return label(ax, title or f"Gradient size per layer, depth L = {depth}", "layer l (1 = closest to the input)",
+                 "‖δˡ‖ / ‖δᴸ‖ (log scale)")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Decision regions of a classifier (notebook 03; any model on 2-D inputs)
+# --------------------------------------------------------------------------------------------------------
+
+
+def plot_decision_regions(ax, predict, X, y, *, title="Decision regions", resolution=200, padding=0.5,
+                          xlabel="x₁", ylabel="x₂"):
+    """Colour the plane by the class a classifier predicts, and draw the data on top.
+
+    Parameters
+    ----------
+    ax : Axes
+    predict : callable
+        ``predict(P) -> labels`` for points ``P`` of shape (M, 2), returning integer classes of shape (M,).
+    X : ndarray, shape (N, 2)
+        The data (inputs).
+    y : ndarray of int, shape (N,)
+        Its labels, drawn as the points' colours.
+    title, xlabel, ylabel : str
+    resolution : int
+        Grid points per axis.
+    padding : float
+        Margin around the data, in data units.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y).astype(int)
+    lo, hi = X.min(axis=0) - padding, X.max(axis=0) + padding
+    g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    grid = np.column_stack([g1.ravel(), g2.ravel()])                     # (resolution**2, 2)
+    regions = np.asarray(predict(grid)).astype(int).reshape(g1.shape)
+    K = int(max(regions.max(), y.max())) + 1
+    cmap = plt.get_cmap("tab10")
+    colors = [cmap(k % 10) for k in range(K)]
+    from matplotlib.colors import ListedColormap
+
+    ax.contourf(g1, g2, regions, levels=np.arange(K + 1) - 0.5, cmap=ListedColormap(colors), alpha=0.25)
+    ax.contour(g1, g2, regions, levels=np.arange(K) + 0.5, colors="k", linewidths=0.8)
+    for k in range(K):
+        mine = y == k
+        ax.scatter(X[mine, 0], X[mine, 1], s=14, color=colors[k], edgecolor="k", linewidth=0.3, label=f"class {k}")
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.legend(fontsize=8, loc="upper right")
+    return label(ax, title, xlabel, ylabel)
