@@ -240,3 +240,43 @@ def descent_explorer(loss, grad, theta0, *, p_values, q_values, lr_max, lr=None,
 
     slider = log_slider("learning rate", low=lr_max / 300, high=1.15 * lr_max, value=lr or 0.3 * lr_max)
     return interactive_figure(draw, {"lr": slider}, ncols=2, width=5.2, height=4.0)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Vanishing gradients through a deep stack (notebook 02)
+# --------------------------------------------------------------------------------------------------------
+
+
+def vanishing_gradients(delta_norms, *, activations=("sigmoid", "tanh", "relu"), depth=10, max_depth=40):
+    """Sliders over the depth and the weight scale of a deep stack, and a choice of activation, drawing the
+    size of the backpropagated gradient at every layer (log scale).
+
+    Parameters
+    ----------
+    delta_norms : callable
+        ``delta_norms(activation, depth, scale) -> ndarray (depth,)``: :math:`\\lVert\\delta^l\\rVert` per
+        layer relative to the top one, for weights drawn at ``scale`` times the usual initialisation.
+    activations : tuple of str
+        The choices; "all" shows every one of them together.
+    depth : int
+        Initial depth.
+    max_depth : int
+        Largest depth on the slider.
+    """
+    depth_slider = widgets.IntSlider(value=depth, min=2, max=max_depth, step=1, description="depth L",
+                                     continuous_update=True, layout=widgets.Layout(width="360px"))
+    scale_slider = widgets.FloatSlider(value=1.0, min=0.25, max=3.0, step=0.05, description="weight scale",
+                                       continuous_update=True, style={"description_width": "initial"},
+                                       layout=widgets.Layout(width="360px"))
+    choice = widgets.ToggleButtons(options=["all", *activations], value="all", description="activation")
+
+    def draw(ax, depth, scale, activation):
+        names = activations if activation == "all" else (activation,)
+        norms = {name: delta_norms(name, depth, scale) for name in names}
+        bound = 0.25 if "sigmoid" in names else None
+        plots.plot_delta_norms(ax, norms, bound=bound,
+                               title=f"Gradient size per layer at initialisation (L = {depth}, weight scale {scale:g})")
+        ax.set_ylim(bottom=max(1e-30, min(float(np.min(v)) for v in norms.values()) / 10))
+
+    return interactive_figure(draw, {"depth": depth_slider, "scale": scale_slider, "activation": choice},
+                              width=8.0, height=4.2)
