@@ -1,0 +1,330 @@
+"""Every notebook in a real browser: Debian's headless Chromium driven by playwright, against JupyterLab
+running from the Binder environment (``binder/`` built in a fresh venv, see ``browser_util.binder_env``)
+over a temporary copy of the course.
+
+Released notebooks: Run All (through the Run menu; JupyterLab stops at the first error, so the test goes
+on from the next unexecuted cell, as a learner who skips an exercise would), then only the errors of the
+unfilled answers; every widget renders; moving each slider changes its figure; the Validate button is
+there and answers. Solution notebooks: Run All without a single error, and Validate reports success.
+A screenshot of each notebook goes to ``artifacts/screenshots/``.
+
+Slow (a minute for the environment, then seconds per notebook): ``pytest -m "not slow"`` leaves it out.
+"""
+
+import json
+import re
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from browser_util import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    COURSE,
+    REPO,
+    LabServer,
+    binder_env,
+    copy_course,
+    error_outputs,
+    notebook_params,
+    solution_of,
+    unexpected_errors,
+)
+
+pytestmark = pytest.mark.slow
+
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+RUN_TIMEOUT_MS = 300_000  # a whole notebook; each runs in seconds, the margin is for a loaded machine
+WIDGET_TIMEOUT_MS = 60_000
+VALIDATE_TIMEOUT_MS = 300_000
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    env = binder_env(tmp_path_factory)
+    tmp = tmp_path_factory.mktemp("lab")
+    home = tmp / "home"
+    home.mkdir()
+    server = LabServer(env, copy_course(tmp / "course"), home)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `bash .ci/run` installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+            headless=True, viewport={"width": 1400, "height": 1000},
+        )
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def page(browser, lab):
+    page = browser.new_page()
+    page.set_default_timeout(WIDGET_TIMEOUT_MS)
+    yield page
+    page.close()
+    _shut_down_kernels(lab)
+
+
+def _shut_down_kernels(lab):
+    with urllib.request.urlopen(lab.api("sessions")) as reply:
+        sessions = json.load(reply)
+    for session in sessions:
+        request = urllib.request.Request(lab.api(f"sessions/{session['id']}"), method="DELETE")
+        urllib.request.urlopen(request).close()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Driving JupyterLab. Actions go through the UI (menus, toolbar, keyboard); the notebook's state (kernel
+# status, outputs) is read from the application object that --LabApp.expose_app_in_browser exposes.
+# ---------------------------------------------------------------------------------------------------------
+
+_PANEL = "window.jupyterapp.shell.currentWidget"
+
+_STATE = f"""() => {{
+    const panel = {_PANEL};
+    if (!panel || !panel.content || !panel.sessionContext) return null;
+    const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+    const cells = panel.content.widgets.map((cell, index) => {{
+        cell.node.dataset.testIndex = index;
+        const prompt = cell.node.querySelector('.jp-InputPrompt');
+        return {{
+            type: cell.model.type,
+            empty: cell.model.sharedModel.getSource().trim() === '',
+            count: cell.model.type === 'code' ? cell.model.executionCount : null,
+            pending: cell.model.type === 'code'
+                && ((prompt && prompt.textContent.includes('*')) || cell.model.executionState === 'running'),
+        }};
+    }});
+    return {{kernel: kernel ? kernel.status : null, cells}};
+}}"""
+
+
+def _state(page):
+    return page.evaluate(_STATE)
+
+
+def open_notebook(page, lab, relpath, workspace):
+    """Open ``relpath`` in a fresh workspace (no tabs restored from an earlier test), kernel idle."""
+    page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{relpath}?token={lab.token}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_function(
+        f"() => {{ const p = {_PANEL}; const s = p && p.sessionContext && p.sessionContext.session;"
+        " return !!(s && s.kernel && s.kernel.status === 'idle'); }", timeout=RUN_TIMEOUT_MS,
+    )
+    # Start from a clean slate, so "executed" below means executed in this run.
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+
+
+def _menu(page, menu, item):
+    page.locator(".lm-MenuBar-item", has_text=re.compile(rf"^{menu}$")).click()
+    page.locator(".lm-Menu-item:visible", has_text=re.compile(rf"^{re.escape(item)}")).first.click()
+
+
+def _wait_until_settled(page, first_index):
+    """Wait until the cell ``first_index`` has run and nothing is queued or running any more."""
+    page.wait_for_function(
+        f"""() => {{
+            const s = ({_STATE})();
+            return s && s.kernel === 'idle' && s.cells[{first_index}].count !== null
+                && !s.cells.some(c => c.pending);
+        }}""",
+        timeout=RUN_TIMEOUT_MS, polling=250,
+    )
+
+
+def _wait_idle(page):
+    page.wait_for_function(f"() => ({_STATE})().kernel === 'idle'", timeout=RUN_TIMEOUT_MS, polling=250)
+
+
+def _unexecuted(state):
+    return [i for i, c in enumerate(state["cells"]) if c["type"] == "code" and not c["empty"] and c["count"] is None]
+
+
+def run_all(page):
+    """Run > Run All Cells; after each cell that stops the run with an error, go on from the next cell
+    (Run > Run Selected Cell and All Below). Returns the executed notebook (nbformat)."""
+    todo = _unexecuted(_state(page))
+    if not todo:
+        return current_notebook(page)
+    _menu(page, "Run", "Run All Cells")
+    _wait_until_settled(page, todo[0])
+    for _ in range(len(todo)):
+        todo = _unexecuted(_state(page))
+        if not todo:
+            break
+        page.evaluate(f"() => {{ {_PANEL}.content.activeCellIndex = {todo[0]}; }}")
+        _menu(page, "Run", "Run Selected Cell and All Below")
+        _wait_until_settled(page, todo[0])
+    return current_notebook(page)
+
+
+def current_notebook(page):
+    return nbformat.from_dict(page.evaluate(f"() => {_PANEL}.content.model.toJSON()"))
+
+
+def _cell(page, index):
+    return page.locator(f".jp-NotebookPanel:visible [data-test-index='{index}']")
+
+
+_FIGURES = """(cell) => {
+    const area = cell.querySelector('.jp-Cell-outputArea');
+    if (!area) return [];
+    return [...Array.from(area.querySelectorAll('img')).map(img => img.src),
+            ...Array.from(area.querySelectorAll('canvas')).map(c => c.toDataURL())];
+}"""
+
+
+def check_widgets(page, nb, *, move_sliders):
+    """Every widget output renders; with ``move_sliders``, each slider moved by the keyboard changes the
+    figure of its cell (or, in a cell without a figure, at least its own value)."""
+    widget_cells = [
+        i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+        and any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs)
+    ]
+    for index in widget_cells:
+        cell = _cell(page, index)
+        cell.scroll_into_view_if_needed()
+        views = sum("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in nb.cells[index].outputs)
+        rendered = cell.locator(".jp-OutputArea-output > .jupyter-widgets")
+        page.wait_for_function(
+            "([cell, n]) => cell.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets').length >= n",
+            arg=[cell.element_handle(), views],
+        )
+        assert rendered.count() >= views, f"cell {index}: {rendered.count()} of {views} widgets rendered"
+        text = cell.locator(".jp-Cell-outputArea").inner_text()
+        assert "Error displaying widget" not in text, f"cell {index}: {text[:300]}"
+        if not move_sliders:
+            continue
+        handles = cell.locator(".widget-slider .noUi-handle")
+        for k in range(handles.count()):
+            handle = handles.nth(k)
+            if handle.get_attribute("aria-disabled") == "true":
+                continue
+            _move_slider(page, cell, handle, index, k)
+    return widget_cells
+
+
+def _move_slider(page, cell, handle, index, k):
+    figures_before = page.evaluate(_FIGURES, cell.element_handle())
+    value_before = handle.get_attribute("aria-valuenow")
+    key = "ArrowLeft" if float(value_before) >= float(handle.get_attribute("aria-valuemax")) else "ArrowRight"
+    handle.focus()
+    for _ in range(3):
+        handle.press(key)
+    page.wait_for_function(
+        "([h, v]) => h.getAttribute('aria-valuenow') !== v", arg=[handle.element_handle(), value_before],
+    )
+    if figures_before:
+        try:
+            page.wait_for_function(
+                f"([cell, before]) => {{ const now = ({_FIGURES})(cell); const s = ({_STATE})();"
+                " return s.kernel === 'idle' && now.length > 0 && JSON.stringify(now) !== JSON.stringify(before); }",
+                arg=[cell.element_handle(), figures_before], timeout=WIDGET_TIMEOUT_MS,
+            )
+        except Exception as error:  # playwright's TimeoutError, reported as a test failure
+            pytest.fail(f"cell {index}, slider {k}: moving it {key} did not change the figure ({error})")
+    _wait_idle(page)
+
+
+def validate(page):
+    """Click the notebook's Validate button; return (dialog CSS classes, dialog text), dialog closed."""
+    button = page.locator(".jp-NotebookPanel:visible .jp-NotebookPanel-toolbar .validate-button")
+    button.click()
+    body = page.locator(".jp-Dialog .validation-success, .jp-Dialog .validation-failed, .jp-Dialog-body")
+    page.wait_for_function(
+        "() => { const d = document.querySelector('.jp-Dialog'); return d && !d.textContent.includes('Validating'); }",
+        timeout=VALIDATE_TIMEOUT_MS,
+    )
+    dialog = page.locator(".jp-Dialog").first
+    classes = " ".join(
+        page.evaluate("() => Array.from(document.querySelectorAll('.jp-Dialog *')).flatMap(e => [...e.classList])")
+    )
+    text = dialog.inner_text()
+    assert body.count() > 0
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".jp-Dialog", state="detached")
+    return classes, text
+
+
+def screenshot(page, nb, widget_cells, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    if widget_cells:
+        _cell(page, widget_cells[0]).scroll_into_view_if_needed()
+    else:
+        _cell(page, 0).scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def _name(kind, relpath):
+    return f"{kind}__{Path(relpath).stem}"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The tests
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_learner_sees_no_instructor_tools(page, lab):
+    """Binder's JupyterLab has the Validate button but no formgrader, course list, assignment list,
+    Create Assignment panel or Nbgrader menu (binder/postBuild switches them off)."""
+    params = notebook_params("notebooks") or notebook_params("solutions")
+    if not params:
+        pytest.skip("no notebook yet")
+    open_notebook(page, lab, params[0], "instructor-tools")
+    assert page.locator(".jp-NotebookPanel:visible .validate-button").count() == 1
+    menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+    assert "Run" in menus and "Nbgrader" not in menus, menus
+    assert page.locator("#nbgrader-create_assignemnt").count() == 0  # nbgrader's own (misspelt) panel id
+    plugins = page.evaluate("() => window.jupyterapp.listPlugins().filter(id => id.startsWith('@jupyter/nbgrader'))")
+    activated = [p for p in plugins if page.evaluate(f"() => window.jupyterapp.isPluginActivated('{p}')")]
+    assert activated == ["@jupyter/nbgrader:validate-assignment"], activated
+    for path in ("formgrader", "formgraders", "assignments", "courses"):
+        request = urllib.request.Request(f"{lab.url}/{path}?token={lab.token}")
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(request)
+        assert error.value.code == 404, path
+
+
+@pytest.mark.parametrize("relpath", notebook_params("notebooks"))
+def test_released_notebook_in_browser(page, lab, relpath):
+    name = _name("released", relpath)
+    open_notebook(page, lab, relpath, name)
+    assert page.locator(".jp-NotebookPanel:visible .jp-NotebookPanel-toolbar .validate-button").count() == 1, (
+        "nbgrader's Validate button is missing from the notebook toolbar"
+    )
+    nb = run_all(page)
+    state = _state(page)
+    assert not _unexecuted(state), f"cells never ran: {_unexecuted(state)}"
+    assert unexpected_errors(nb, solution_of(COURSE / relpath)) == [], "errors not from the unfilled answers"
+    widget_cells = check_widgets(page, nb, move_sliders=True)
+    screenshot(page, nb, widget_cells, name)
+    classes, text = validate(page)
+    assert "There was an error running the validate command" not in text, text[:2000]
+    assert "validation-success" in classes or "validation-failed" in classes, text[:2000]
+
+
+@pytest.mark.parametrize("relpath", notebook_params("solutions"))
+def test_solution_notebook_in_browser(page, lab, relpath):
+    name = _name("solution", relpath)
+    open_notebook(page, lab, relpath, name)
+    nb = run_all(page)
+    errors = [(i, ename, evalue.splitlines()[0] if evalue else "") for i, ename, evalue, _ in error_outputs(nb)]
+    assert errors == [], "a solution notebook must run without errors"
+    state = _state(page)
+    assert not _unexecuted(state), f"cells never ran: {_unexecuted(state)}"
+    widget_cells = check_widgets(page, nb, move_sliders=False)
+    screenshot(page, nb, widget_cells, name)
+    classes, text = validate(page)
+    assert "validation-success" in classes and "Success! Your notebook passes all the tests." in text, text[:2000]
