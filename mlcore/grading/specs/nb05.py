@@ -1,0 +1,613 @@
+r"""Exercises of notebook 05: ``gd_step``, ``momentum_step`` and ``minibatches``.
+
+Choices made here (the notebook tells the learner the same):
+
+- ``gd_step`` and ``momentum_step`` take and return lists of arrays whose length and shapes change from
+  case to case. The check turns each returned list into a fixed structure (:func:`collect_list`): the
+  entries flattened and concatenated (the mistakes are recognised there), then one slot per entry, so
+  that a wrong shape is reported for the entry it belongs to.
+- ``momentum_step`` follows PyTorch (``torch.optim.SGD`` with ``momentum=beta``, no dampening):
+  :math:`v' = \beta v + g`, :math:`p' = p - \alpha v'`. The other conventions are recognised by comparing
+  *both* returned lists with the contract on the same inputs. The exponential moving average
+  :math:`v' = \beta v + (1-\beta) g` and the "velocity in parameter units" form
+  :math:`v' = \beta v - \alpha g,\ p' = p + v'` describe the same trajectories as PyTorch's up to a
+  rescaling of the velocity (and, for the first, of the learning rate), but given the same ``velocity``
+  they return different numbers, so they fail, with a message that says which convention was used and
+  how it relates. The velocity is non-zero in most cases (with zero velocity, the second convention's
+  parameters agree with PyTorch's), ``lr`` is never 1 and ``beta`` is never 0 except in one case.
+- ``minibatches`` shuffles with the learner's ``rng``, so the exact batches are the learner's own. The
+  check is property-based: :func:`summarize_batches` reduces the yielded batches to five numbers that
+  every correct implementation shares (coverage, pairing, batch sizes, shuffle, use of the rng), and
+  the reference's batches are summarised the same way. Samples are recognised by the first column of
+  ``X`` (its row number) and by ``y`` (the same number). Cases with the same data and an identical
+  generator state ("twins") must give identical batches; a different seed must give different ones.
+  Cases have N = 1 or N >= 16, where a random permutation is the identity, or two are equal, with
+  probability below 1e-13.
+"""
+
+import numpy as np
+
+from mlcore.grading.exercise import Exercise, Mistake
+from mlcore.optim import gd_step as _gd_step
+from mlcore.optim import minibatches as _minibatches
+from mlcore.optim import momentum_step as _momentum_step
+
+MAX_ENTRIES = 6
+
+
+# ------------------------------------------------------------------------------------------------
+# Lists of parameters
+# ------------------------------------------------------------------------------------------------
+
+
+def _flat(values):
+    arrays = []
+    for v in values:
+        try:
+            arrays.append(np.asarray(v, dtype=np.float64).ravel())
+        except (TypeError, ValueError):
+            arrays.append(np.full(1, np.nan))
+    return np.concatenate(arrays) if arrays else np.zeros(0)
+
+
+def _slots(values):
+    values = list(values[:MAX_ENTRIES])
+    return tuple(values) + (np.zeros(0),) * (MAX_ENTRIES - len(values))
+
+
+def collect_list(values):
+    """A returned list as ``(all, [0], ..., [5])``: every entry flattened and concatenated, then one slot
+    per entry (empty beyond the list). Anything but a list or tuple is returned unchanged."""
+    if not isinstance(values, (list, tuple)):
+        return values
+    return (_flat(values),) + _slots(values)
+
+
+def collect_pair(result):
+    """``(new_params, new_velocity)`` as ``(new_params, new_velocity, p1..p6, v1..v6)`` (see collect_list)."""
+    if not (isinstance(result, (list, tuple)) and len(result) == 2):
+        return result
+    params, velocity = result
+    if not (isinstance(params, (list, tuple)) and isinstance(velocity, (list, tuple))):
+        return result
+    return (_flat(params), _flat(velocity)) + _slots(params) + _slots(velocity)
+
+
+PARAM_SLOTS = tuple(f"p{i}" for i in range(1, MAX_ENTRIES + 1))
+VELOCITY_SLOTS = tuple(f"v{i}" for i in range(1, MAX_ENTRIES + 1))
+
+
+def _shapes(rng, count):
+    shapes = []
+    for _ in range(count):
+        kind = int(rng.integers(0, 3))
+        if kind == 0:
+            shapes.append((int(rng.integers(1, 7)),))
+        else:
+            shapes.append((int(rng.integers(1, 6)), int(rng.integers(1, 6))))
+    return shapes
+
+
+def _arrays(rng, shapes, scale=1.0):
+    return [scale * rng.standard_normal(s) for s in shapes]
+
+
+def _counts(rng, hidden):
+    if not hidden:
+        return [1, 2, 4]
+    counts = [1, 2, MAX_ENTRIES]
+    while len(counts) < 12:
+        counts.append(int(rng.integers(1, MAX_ENTRIES + 1)))
+    return counts
+
+
+def _lr(rng):
+    return float(10 ** rng.uniform(-3, -0.2))
+
+
+def _gd_cases(rng, hidden):
+    cases = []
+    for k in _counts(rng, hidden):
+        shapes = _shapes(rng, k)
+        cases.append({
+            "params": _arrays(rng, shapes),
+            "grads": _arrays(rng, shapes, 10 ** rng.uniform(-1, 1)),
+            "lr": _lr(rng),
+        })
+    return cases
+
+
+def _gd_sizes(params, grads, lr):
+    return {}
+
+
+def _gd_variant(how):
+    def wrong(params, grads, lr):
+        if how == "climbs":
+            new = [p + lr * g for p, g in zip(params, grads)]
+        elif how == "lr_ignored":
+            new = [p - g for p, g in zip(params, grads)]
+        elif how == "lr_divides":
+            new = [p - g / lr for p, g in zip(params, grads)]
+        elif how == "step_only":
+            new = [-lr * g for g in grads]
+        elif how == "step_only_positive":
+            new = [lr * g for g in grads]
+        return new
+
+    return wrong
+
+
+def _on_slots(mistakes, slots, collect, part_index):
+    """The mistakes on the collected ``all`` part, repeated on every slot with a short message."""
+    found = list(mistakes)
+    for k, name in enumerate(slots):
+        for m in mistakes:
+            if m.part not in part_index:
+                continue
+
+            def wrong(*args, _m=m, _k=k, **kwargs):
+                return collect(_m.base(*args, **kwargs))[part_index[_m.part] + _k]
+
+            found.append(Mistake(m.key, "wrong for the same reason (see the first line).", wrong, part=name))
+    return tuple(found)
+
+
+def _mistake(key, message, base, collect, part, index):
+    """A Mistake on part ``index`` of the collected result, remembering the uncollected ``base``."""
+    m = Mistake(key, message, lambda *a, **k: collect(base(*a, **k))[index], part=part)
+    object.__setattr__(m, "base", base)
+    return m
+
+
+_GD_WORDS = {
+    "climbs": (
+        "Your new parameters are p + lr * g: a step *up* the gradient, which increases the loss. The gradient "
+        "points uphill; descent subtracts it: p - lr * g."
+    ),
+    "lr_ignored": "Your new parameters are p - g: the learning rate is missing. Return p - lr * g.",
+    "lr_divides": "Your new parameters are p - g / lr: the learning rate multiplies the gradient: p - lr * g.",
+    "step_only": (
+        "Your result is -lr * g, the step alone: add it to the parameters, p - lr * g (the function returns "
+        "the new parameters, not the change)."
+    ),
+    "step_only_positive": (
+        "Your result is lr * g, the step alone (and with the wrong sign): return the new parameters p - lr * g."
+    ),
+}
+
+_GD_MISTAKES = tuple(
+    _mistake(key, words, _gd_variant(key), collect_list, "all", 0) for key, words in _GD_WORDS.items()
+)
+
+GD_STEP = Exercise(
+    name="gd_step",
+    reference=lambda params, grads, lr: collect_list(_gd_step(params, grads, lr)),
+    cases=_gd_cases,
+    sizes=_gd_sizes,
+    parts=("all",) + PARAM_SLOTS,
+    mistakes=_on_slots(_GD_MISTAKES, PARAM_SLOTS, collect_list, {"all": 1}),
+    guarded=("gd_step", "momentum_step"),
+    collect=collect_list,
+)
+
+
+# ------------------------------------------------------------------------------------------------
+# momentum_step
+# ------------------------------------------------------------------------------------------------
+
+
+def _momentum_cases(rng, hidden):
+    cases = []
+    counts = _counts(rng, hidden)
+    for i, k in enumerate(counts):
+        shapes = _shapes(rng, k)
+        first_step = i == 1  # one case starts from zero velocity, as training does
+        beta = 0.0 if (hidden and i == 2) else float(rng.uniform(0.5, 0.99))
+        cases.append({
+            "params": _arrays(rng, shapes),
+            "grads": _arrays(rng, shapes, 10 ** rng.uniform(-1, 1)),
+            "velocity": [np.zeros(s) for s in shapes] if first_step else _arrays(rng, shapes, 10 ** rng.uniform(-1, 1)),
+            "lr": _lr(rng),
+            "beta": beta,
+        })
+    return cases
+
+
+def _mom_sizes(params, grads, velocity, lr, beta):
+    return {}
+
+
+def _mom_variant(how):
+    def wrong(params, grads, velocity, lr, beta):
+        P, G, V = params, grads, velocity
+        v_new = [beta * v + g for v, g in zip(V, G)]
+        p_new = [p - lr * v for p, v in zip(P, v_new)]
+        if how == "ema":
+            v_new = [beta * v + (1 - beta) * g for v, g in zip(V, G)]
+            p_new = [p - lr * v for p, v in zip(P, v_new)]
+        elif how == "lr_in_velocity":
+            v_new = [beta * v - lr * g for v, g in zip(V, G)]
+            p_new = [p + v for p, v in zip(P, v_new)]
+        elif how == "lr_in_velocity_plus":
+            v_new = [beta * v + lr * g for v, g in zip(V, G)]
+            p_new = [p - v for p, v in zip(P, v_new)]
+        elif how == "old_velocity":
+            p_new = [p - lr * v for p, v in zip(P, V)]
+        elif how == "velocity_not_updated":
+            v_new = list(V)
+        elif how == "no_momentum":
+            p_new = [p - lr * g for p, g in zip(P, G)]
+        elif how == "nesterov":
+            p_new = [p - lr * (g + beta * v) for p, g, v in zip(P, G, v_new)]
+        elif how == "climbs":
+            p_new = [p + lr * v for p, v in zip(P, v_new)]
+        elif how == "beta_swapped":
+            v_new = [(1 - beta) * v + beta * g for v, g in zip(V, G)]
+            p_new = [p - lr * v for p, v in zip(P, v_new)]
+        elif how == "swapped_outputs":
+            return v_new, p_new
+        return p_new, v_new
+
+    return wrong
+
+
+_TORCH = (
+    "The course (like PyTorch's torch.optim.SGD with momentum) uses v' = beta * v + g, then "
+    "p' = p - lr * v'."
+)
+
+_MOM_WORDS = {
+    "ema": (
+        ("new_params", "new_velocity"),
+        "You used the exponential-moving-average convention v' = beta * v + (1 - beta) * g. It is a valid "
+        "method (its velocity is (1 - beta) times ours, so its step is (1 - beta) times smaller for the "
+        "same lr), but not this function's contract. " + _TORCH,
+    ),
+    "lr_in_velocity": (
+        ("new_params", "new_velocity"),
+        "You used the convention v' = beta * v - lr * g, p' = p + v' (the velocity in parameter units, as in "
+        "some lecture notes). With a constant lr it traces the same path as ours if its velocity is -lr "
+        "times ours, but given the same velocity it returns different numbers. " + _TORCH,
+    ),
+    "lr_in_velocity_plus": (
+        ("new_params", "new_velocity"),
+        "You put the learning rate into the velocity: v' = beta * v + lr * g, p' = p - v'. Given the same "
+        "velocity this differs from the contract (our velocity does not contain lr). " + _TORCH,
+    ),
+    "old_velocity": (
+        ("new_params",),
+        "Your parameters moved along the old velocity: p' = p - lr * v. Update the velocity first, then "
+        "step with the new one: v' = beta * v + g; p' = p - lr * v'.",
+    ),
+    "velocity_not_updated": (
+        ("new_velocity",),
+        "The velocity you return is the one you were given: return the new velocity v' = beta * v + g "
+        "(the next step needs it).",
+    ),
+    "no_momentum": (
+        ("new_params",),
+        "Your parameters moved by plain gradient descent, p - lr * g: the velocity is not used in the step. "
+        + _TORCH,
+    ),
+    "nesterov": (
+        ("new_params",),
+        "Your step is Nesterov's look-ahead, p' = p - lr * (g + beta * v'). That is a different method "
+        "(torch's nesterov=True). " + _TORCH,
+    ),
+    "climbs": (
+        ("new_params",),
+        "Your parameters moved by p + lr * v': up the gradient, increasing the loss. Descent subtracts: "
+        "p' = p - lr * v'.",
+    ),
+    "beta_swapped": (
+        ("new_params", "new_velocity"),
+        "Your velocity is (1 - beta) * v + beta * g: beta and 1 - beta are swapped (and the convention is "
+        "not the moving average either). " + _TORCH,
+    ),
+    "swapped_outputs": (
+        ("new_params", "new_velocity"),
+        "You returned (new_velocity, new_params): return the parameters first, (new_params, new_velocity).",
+    ),
+}
+
+
+def _momentum_mistakes():
+    found = []
+    index = {"new_params": 0, "new_velocity": 1}
+    for key, (parts, words) in _MOM_WORDS.items():
+        for part in parts:
+            found.append(_mistake(key, words, _mom_variant(key), collect_pair, part, index[part]))
+    slotted = list(found)
+    for slots, part, offset in ((PARAM_SLOTS, "new_params", 2), (VELOCITY_SLOTS, "new_velocity", 2 + MAX_ENTRIES)):
+        for k, name in enumerate(slots):
+            for m in found:
+                if m.part != part:
+                    continue
+
+                def wrong(*args, _m=m, _i=offset + k, **kwargs):
+                    return collect_pair(_m.base(*args, **kwargs))[_i]
+
+                slotted.append(Mistake(m.key, "wrong for the same reason (see the first line).", wrong, part=name))
+    return tuple(slotted)
+
+
+MOMENTUM_STEP = Exercise(
+    name="momentum_step",
+    reference=lambda params, grads, velocity, lr, beta: collect_pair(_momentum_step(params, grads, velocity, lr, beta)),
+    cases=_momentum_cases,
+    sizes=_mom_sizes,
+    parts=("new_params", "new_velocity") + PARAM_SLOTS + VELOCITY_SLOTS,
+    mistakes=_momentum_mistakes(),
+    guarded=("momentum_step", "gd_step"),
+    collect=collect_pair,
+)
+
+
+# ------------------------------------------------------------------------------------------------
+# minibatches
+# ------------------------------------------------------------------------------------------------
+
+BIG = 16  # from this N on, a random permutation is never the identity in practice
+
+# role of a case among its twins: 0 first (remembered), 1 same data and generator state, 2 other seed
+_first_orders = {}
+
+
+def _rows(value, name):
+    try:
+        array = np.asarray(value)
+    except Exception:
+        raise TypeError(f"minibatches yielded a {name} that is not an array") from None
+    if array.ndim == 0:
+        raise TypeError(f"minibatches yielded a single number as {name}; expected an array with one row per sample")
+    return array
+
+
+def summarize_batches(batches, remember=True):
+    """Reduce the batches yielded by a ``minibatches`` function to what every correct one shares.
+
+    Returns ``(coverage, pairing, batch_sizes, shuffle, rng)``: 0 means right for each code;
+    ``coverage`` 1 = some sample repeated, 2 = some sample missing; ``pairing`` 1 = a y row belongs to
+    another X row; ``batch_sizes`` the sizes, largest first; ``shuffle`` 2 = every batch (of two or more)
+    holds neighbouring samples, 1 = otherwise the original order; ``rng`` 1 = the twin with the same generator state got other
+    batches, 2 = a different seed gave the same batches. Malformed output raises ``TypeError`` with
+    a message for the learner. ``remember=False`` (the reference) skips the twin bookkeeping.
+    """
+    if batches is None:
+        return None
+    try:
+        items = list(batches)
+    except TypeError:
+        raise TypeError(
+            f"minibatches returned {type(batches).__name__}, which cannot be iterated: yield (or return a "
+            "list of) pairs (X_batch, y_batch)"
+        ) from None
+    ids_x, ids_y, sizes = [], [], []
+    meta = None
+    for item in items:
+        if not (isinstance(item, (tuple, list)) and len(item) == 2):
+            raise TypeError(
+                f"minibatches yielded {type(item).__name__} items; each item must be a pair (X_batch, y_batch)"
+            )
+        Xb, yb = _rows(item[0], "X_batch"), _rows(item[1], "y_batch")
+        if Xb.ndim != 2 or Xb.shape[1] < 4 or len(yb) != len(Xb):
+            raise TypeError(
+                f"minibatches yielded X_batch of shape {Xb.shape} with y_batch of shape {yb.shape}: each X_batch "
+                "should be rows of X (same number of columns) and y_batch the matching rows of y"
+            )
+        ids_x += [int(round(float(v))) for v in Xb[:, 0]]
+        ids_y += [int(round(float(v))) for v in (yb if yb.ndim == 1 else yb[:, 0])]
+        sizes.append(len(Xb))
+        if len(Xb):
+            meta = (float(Xb[0, 1]), int(round(float(Xb[0, 2]))), int(round(float(Xb[0, 3]))))
+    if meta is None:
+        return (2, 0, np.sort(np.asarray(sizes, dtype=float))[::-1], 0, 0)
+    tag, role, N = meta
+    order = np.asarray(ids_x)
+    counts = np.bincount(np.clip(order, 0, N), minlength=N + 1)[:N]
+    coverage = 1 if counts.max(initial=0) > 1 else (2 if counts.min(initial=1) == 0 else 0)
+    pairing = 0 if ids_x == ids_y else 1
+    shuffle, rng_code = 0, 0
+    if N >= BIG:
+        blocks, start = [], 0
+        for size in sizes:
+            chunk = order[start:start + size]
+            start += size
+            if size:
+                blocks.append(len(set(chunk.tolist())) == size and chunk.max() - chunk.min() + 1 == size)
+        if len(blocks) >= 2 and all(blocks) and max(sizes) >= 2:
+            shuffle = 2
+        elif np.array_equal(order, np.arange(len(order))):
+            shuffle = 1
+        if remember and shuffle == 0:
+            key = tuple(order.tolist())
+            if role == 0:
+                _first_orders[tag] = key
+            elif tag in _first_orders:
+                same = _first_orders[tag] == key
+                if role == 1 and not same:
+                    rng_code = 1
+                elif role == 2 and same:
+                    rng_code = 2
+    # Sizes largest first: where the smaller batch comes in the pass does not matter.
+    return (coverage, pairing, np.sort(np.asarray(sizes, dtype=float))[::-1], shuffle, rng_code)
+
+
+def _reference_minibatches(X, y, batch_size, rng):
+    return summarize_batches(_minibatches(X, y, batch_size, rng), remember=False)
+
+
+def _mb_case(rng, N, batch_size, seed, tag, role, y_2d=False, extra=0):
+    X = np.empty((N, 4 + extra))
+    X[:, 0] = np.arange(N)
+    X[:, 1] = tag
+    X[:, 2] = role
+    X[:, 3] = N
+    if extra:
+        X[:, 4:] = rng.standard_normal((N, extra))
+    if y_2d:
+        y = np.column_stack([np.arange(N, dtype=float), rng.standard_normal(N)])
+    else:
+        y = np.arange(N)
+    return {"X": X, "y": y, "batch_size": int(batch_size), "rng": np.random.default_rng(seed)}
+
+
+def _minibatch_cases(rng, hidden):
+    def twins(N, bs, **kw):
+        tag = float(rng.integers(1, 2**31))
+        seed, other = (int(s) for s in rng.integers(0, 2**31, size=2))
+        return [_mb_case(rng, N, bs, seed, tag, role, **kw) for role, seed in enumerate((seed, seed, other))]
+
+    def single(N, bs, **kw):
+        return _mb_case(rng, N, bs, int(rng.integers(0, 2**31)), float(rng.integers(1, 2**31)), 0, **kw)
+
+    if not hidden:
+        N = int(rng.integers(BIG, 30))
+        bs = int(rng.integers(3, 7))
+        bs += 1 if N % bs == 0 else 0
+        cases = [single(1, 1)] + twins(N, bs)
+        cases += [single(int(rng.integers(BIG, 24)), 1), single(int(rng.integers(BIG, 24)), 32)]
+        m = int(rng.integers(2, 5))
+        cases.append(single(m * (-(-BIG // m) + int(rng.integers(0, 3))), m))  # N a multiple of the batch size
+        return cases
+    cases = [single(1, int(rng.integers(1, 4))), single(1, 1, y_2d=True)]
+    for _ in range(2):
+        N = int(rng.integers(BIG, 64))
+        cases += twins(N, int(rng.integers(2, N // 2)), y_2d=bool(rng.integers(0, 2)), extra=int(rng.integers(0, 3)))
+    N = int(rng.integers(BIG, 40))
+    cases.append(single(N, 1))                      # batches of one
+    cases.append(single(N, N))                      # one batch holding everything
+    cases.append(single(N, N + int(rng.integers(1, 9))))  # batch larger than the data
+    m = int(rng.integers(2, 9))
+    cases.append(single(m * (-(-BIG // m) + int(rng.integers(0, 4))), m))  # N a multiple of the batch size
+    while len(cases) < 16:
+        N = int(rng.integers(BIG, 80))
+        cases.append(single(N, int(rng.integers(2, N)), y_2d=bool(rng.integers(0, 2))))
+    return cases
+
+
+def _mb_sizes(X, y, batch_size, rng):
+    return {"N": X.shape[0], "batch_size": batch_size}
+
+
+def _N(X):
+    return X.shape[0]
+
+
+def _sizes_of(N, bs, drop_last=False, empty_last=False):
+    full, rest = divmod(N, bs)
+    sizes = [bs] * full + ([] if drop_last or not rest else [rest])
+    if empty_last and not rest:
+        sizes.append(0)
+    return np.sort(np.asarray(sizes, dtype=float))[::-1]
+
+
+def _shuffle_code(N, bs, how):
+    """The ``shuffle`` code of a learner who does not shuffle (``"none"``), shuffles only the order of the
+    batches (``"batch_order"``) or only inside each batch (``"within"``)."""
+    if N < BIG:
+        return 0
+    several = 2 <= bs < N  # at least two batches, at least one of two samples or more
+    if how == "none":
+        return 2 if several else 1
+    if how == "batch_order":
+        return 2 if several else (0 if bs == 1 else 1)
+    return 2 if several else (1 if bs == 1 else 0)
+
+
+_ONCE = (
+    "One epoch is one pass in which every sample appears exactly once: shuffle the row indices once "
+    "(order = rng.permutation(N)) and cut that order into consecutive slices of batch_size."
+)
+
+_NEIGHBOURS = (
+    "Each batch holds neighbouring samples of the original order: you shuffled the order of the batches, "
+    "or the samples inside each batch, but not the samples across the whole set. Shuffle all row indices "
+    "first (order = rng.permutation(N)), then cut the shuffled order into slices."
+)
+
+MINIBATCHES = Exercise(
+    name="minibatches",
+    reference=_reference_minibatches,
+    cases=_minibatch_cases,
+    sizes=_mb_sizes,
+    parts=("coverage", "pairing", "batch_sizes", "shuffle", "rng"),
+    mistakes=(
+        Mistake(
+            "with_replacement",
+            "Some samples appear more than once (and others not at all): the batches are drawn with "
+            "replacement (e.g. rng.integers or rng.choice without replace=False). " + _ONCE,
+            lambda X, y, batch_size, rng: 1 if _N(X) >= BIG else 0,
+            part="coverage",
+        ),
+        Mistake(
+            "drops_last",
+            "The last N % batch_size samples are missing: the smaller last batch is dropped. Keep it: when N "
+            "is not a multiple of batch_size, the last batch is smaller (range(0, N, batch_size) gives its start).",
+            lambda X, y, batch_size, rng: 2 if _N(X) % batch_size else 0,
+            part="coverage",
+        ),
+        Mistake(
+            "drops_last",
+            "The batch sizes show the smaller last batch missing: when N is not a multiple of batch_size, the "
+            "last batch holds the N % batch_size samples left over.",
+            lambda X, y, batch_size, rng: _sizes_of(_N(X), batch_size, drop_last=True),
+            part="batch_sizes",
+        ),
+        Mistake(
+            "empty_last_batch",
+            "When N is a multiple of batch_size you yield one more, empty batch at the end: stop at N, e.g. "
+            "for start in range(0, N, batch_size).",
+            lambda X, y, batch_size, rng: _sizes_of(_N(X), batch_size, empty_last=True),
+            part="batch_sizes",
+        ),
+        Mistake(
+            "pairs_broken",
+            "X_batch and y_batch do not belong together: row i of y_batch is the target of another sample "
+            "than row i of X_batch. X and y were probably shuffled separately (two permutations). Draw one "
+            "permutation of the row indices and index both with it: X[idx], y[idx].",
+            lambda X, y, batch_size, rng: 1 if _N(X) >= BIG else 0,
+            part="pairing",
+        ),
+        Mistake(
+            "not_shuffled",
+            "The samples come in their original order: the batches are not shuffled. Without shuffling, data "
+            "stored class by class gives batches of one class, and every epoch repeats the same batches. "
+            "Shuffle with the generator you are given: order = rng.permutation(N).",
+            lambda X, y, batch_size, rng: _shuffle_code(_N(X), batch_size, "none"),
+            part="shuffle",
+        ),
+        Mistake(
+            "batch_order_only",
+            _NEIGHBOURS,
+            lambda X, y, batch_size, rng: _shuffle_code(_N(X), batch_size, "batch_order"),
+            part="shuffle",
+        ),
+        Mistake(
+            "within_batches_only",
+            _NEIGHBOURS,
+            lambda X, y, batch_size, rng: _shuffle_code(_N(X), batch_size, "within"),
+            part="shuffle",
+        ),
+        Mistake(
+            "global_rng",
+            "Two calls with generators in the same state gave different batches: your function draws its "
+            "randomness from somewhere else than its rng argument (np.random.permutation, np.random.shuffle "
+            "or a new np.random.default_rng()). Use rng, e.g. rng.permutation(N): then a seed reproduces a run.",
+            lambda X, y, batch_size, rng: 1 if (_N(X) >= BIG and int(X[0, 2]) == 1) else 0,
+            part="rng",
+        ),
+        Mistake(
+            "ignores_rng",
+            "Generators with different seeds gave the same batches: your function ignores its rng argument "
+            "(a fixed seed inside?). Shuffle with rng itself, e.g. rng.permutation(N).",
+            lambda X, y, batch_size, rng: 2 if (_N(X) >= BIG and int(X[0, 2]) == 2) else 0,
+            part="rng",
+        ),
+    ),
+    guarded=("minibatches",),
+    collect=summarize_batches,
+)
+
+EXERCISES = (GD_STEP, MOMENTUM_STEP, MINIBATCHES)
