@@ -280,3 +280,107 @@ def vanishing_gradients(delta_norms, *, activations=("sigmoid", "tanh", "relu"),
 
     return interactive_figure(draw, {"depth": depth_slider, "scale": scale_slider, "activation": choice},
                               width=8.0, height=4.2)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Training a small network (notebook 05)
+# --------------------------------------------------------------------------------------------------------
+
+
+def _train_and_draw(X, y, *, hidden, lr, batch_size, momentum, epochs, seed, out, title, redraws=4):
+    """Train a fresh ``MLP([2, hidden, K])`` and draw its loss curve and decision regions into ``out``,
+    ``redraws`` times during training (live) and once at the end. Returns (model, history, seconds)."""
+    import time
+
+    from mlcore.mlp import MLP
+    from mlcore.optim import train
+
+    K = int(np.max(y)) + 1
+    model = MLP([X.shape[1], hidden, K], activation="relu", head="softmax", rng=seed)
+    rng = np.random.default_rng(seed + 1)
+    every = max(1, epochs // max(1, redraws))
+    t0 = time.perf_counter()
+    elapsed, drawing = [0.0], [0.0]  # training time only: the drawing time is subtracted
+
+    def draw(history, final):
+        start = time.perf_counter()
+        fig, axes = plots.subplots(2, width=4.6, height=3.8)
+        plots.plot_loss_curve(axes[0], history["loss"], title=f"Training loss ({len(history['loss'])}/{epochs} epochs)",
+                              xlabel="epoch", ylabel="mean cross-entropy")
+        axes[0].set_xlim(0, epochs)
+        acc = history["accuracy"][-1] if history.get("accuracy") else float("nan")
+        plots.plot_decision_regions(axes[1], model.predict, X, y, title=f"{title}: accuracy {acc:.2f}")
+        with out:
+            clear_output(wait=True)
+            display(fig)
+            if final:
+                print(f"trained {epochs} epochs in {elapsed[0]:.2f} s "
+                      f"(hidden width {hidden}, lr {lr:.3g}, batch {batch_size or 'full'}, momentum {momentum:g})")
+        plt.close(fig)
+        drawing[0] += time.perf_counter() - start
+
+    def on_epoch(epoch, history):
+        elapsed[0] = time.perf_counter() - t0 - drawing[0]
+        if epoch % every == 0 and epoch < epochs:
+            draw(history, final=False)
+        return not np.isfinite(history["loss"][-1])  # stop a diverged run
+
+    history = train(model, X, y, epochs=epochs, lr=lr, batch_size=batch_size, momentum=momentum,
+                    rng=rng if batch_size else None, on_epoch=on_epoch, progress=False)
+    elapsed[0] = time.perf_counter() - t0 - drawing[0]
+    draw(history, final=True)
+    return model, history, elapsed[0]
+
+
+def training_explorer(datasets, *, epochs=60, seed=0, lr=0.1, batch_size=32, momentum=0.9, hidden=16, run=True):
+    """Controls over the learning rate, batch size, momentum and hidden width of a small MLP, and a Train
+    button that trains it on the chosen data set, drawing the loss curve and the decision regions live.
+
+    Sliders do not retrain on every move (a run takes a fraction of a second, not a frame): press Train.
+    The line under the figure gives the training time.
+
+    Parameters
+    ----------
+    datasets : dict
+        name -> (X (N, 2), y (N,) integer labels).
+    epochs, seed, lr, batch_size, momentum, hidden
+        Initial settings (``batch_size=None`` means full batch).
+    run : bool
+        Train once with the initial settings when the widget is built.
+    """
+    names = list(datasets)
+    style = {"description_width": "initial"}
+    controls = {
+        "dataset": widgets.Dropdown(options=names, value=names[0], description="data"),
+        "lr": widgets.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.1, description="learning rate",
+                                     continuous_update=False, style=style),
+        "batch_size": widgets.Dropdown(options=[("8", 8), ("32", 32), ("128", 128), ("full", None)],
+                                       value=batch_size, description="batch size", style=style),
+        "momentum": widgets.FloatSlider(value=momentum, min=0.0, max=0.95, step=0.05, description="momentum β",
+                                        continuous_update=False, style=style),
+        "hidden": widgets.IntSlider(value=hidden, min=1, max=64, description="hidden width",
+                                    continuous_update=False, style=style),
+        "epochs": widgets.IntSlider(value=epochs, min=10, max=300, step=10, description="epochs",
+                                    continuous_update=False, style=style),
+    }
+    button = widgets.Button(description="Train", button_style="primary", icon="play")
+    out = widgets.Output()
+
+    def on_click(_=None):
+        values = {name: c.value for name, c in controls.items()}
+        X, y = datasets[values.pop("dataset")]
+        button.disabled = True
+        try:
+            _train_and_draw(X, y, seed=seed, out=out, title=controls["dataset"].value, **values)
+        finally:
+            button.disabled = False
+
+    button.on_click(on_click)
+    rows = [widgets.HBox([controls["dataset"], controls["batch_size"], button]),
+            widgets.HBox([controls["lr"], controls["momentum"]]),
+            widgets.HBox([controls["hidden"], controls["epochs"]]), out]
+    ui = widgets.VBox(rows)
+    ui.controls, ui.train = controls, on_click
+    if run:
+        on_click()
+    return ui
