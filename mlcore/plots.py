@@ -11,8 +11,11 @@ Sections (append new helpers to the matching section, or start a new one at the 
 - loss surfaces and descent paths (notebook 01; any two-parameter loss).
 """
 
-import matplotlib.pyplot as plt
 import numpy as np
+
+from mlcore._lazy import LazyModule
+
+plt = LazyModule("matplotlib.pyplot")  # imported on first use: grading runs draw nothing
 
 # --------------------------------------------------------------------------------------------------------
 # Generic

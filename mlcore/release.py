@@ -94,6 +94,11 @@ def generate(names=None, *, root=ROOT, release_root=None, db_url=None, no_databa
     if quiet:
         config.Application.log_level = "WARN"
 
+    # nbgrader runs the `alembic` command of its environment when it creates a gradebook, also when that
+    # environment is not activated (e.g. `.venv/bin/python -m mlcore.release`).
+    bindir = os.path.dirname(sys.executable)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([bindir, os.environ.get("PATH", "")])
     if not logging.getLogger().handlers:
         logging.basicConfig(format="[release] %(levelname)s %(message)s")
     out = []

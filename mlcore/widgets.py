@@ -12,12 +12,15 @@ Sections (append new helpers to the matching section, or start a new one at the 
 - gradient descent on a two-parameter loss (notebook 01): :func:`descent_path`, :func:`descent_explorer`.
 """
 
-import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import clear_output, display
 
 from mlcore import plots
+from mlcore._lazy import LazyModule
+
+# Imported on first use: grading runs show no widgets and draw nothing.
+widgets = LazyModule("ipywidgets")
+plt = LazyModule("matplotlib.pyplot")
 
 # --------------------------------------------------------------------------------------------------------
 # Generic

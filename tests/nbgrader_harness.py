@@ -248,7 +248,9 @@ class GradeResult:
 
 
 _DRIVER = r"""
+import logging
 import sys
+logging.basicConfig(format="[nbgrader] %(levelname)s %(message)s")
 from traitlets.config.loader import PyFileConfigLoader
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.converters import GenerateAssignment, Autograde, GenerateFeedback
@@ -266,7 +268,13 @@ for step in steps:
     converter = step(coursedir=coursedir, config=config)
     converter.force = True
     converter.log.setLevel("WARN")
-    converter.start()
+    try:
+        converter.start()
+    except Exception:
+        # nbgrader has logged which submission failed and why; a broken submission must not stop the
+        # class from being graded, but a broken step (e.g. generating the assignment) must.
+        if step is GenerateAssignment:
+            raise
 """
 
 
@@ -322,6 +330,8 @@ def autograde(assignment, submissions, *, feedback=True, workdir=None, env=None,
 
         run_env = dict(os.environ)
         run_env.pop("NBGRADER_DB_URL", None)
+        # nbgrader runs the `alembic` command of its environment when it creates a gradebook.
+        run_env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), run_env.get("PATH", "")])
         run_env.update(env or {})
         proc = subprocess.run(
             [sys.executable, "-c", _DRIVER, str(root), assignment, "1" if feedback else "0", str(timeout)],

@@ -1,0 +1,272 @@
+"""Synthetic submissions of ``01_mse``: the blank one, the correct one, one per diagnosed mistake, and
+correct answers written differently (loops, einsum, algebraic variants, float32).
+
+See :mod:`mlcore.classroom.answers` for the format.
+"""
+
+ASSIGNMENT = "01_mse"
+
+#: Points of each test cell (as in the notebook).
+POINTS = {"mse_tests": 1, "mse_grad_tests": 1, "linear_mse_grads_tests": 2}
+
+#: Which test cell grades which answer cell.
+TEST_OF = {
+    "mse_answer": "mse_tests",
+    "mse_grad_answer": "mse_grad_tests",
+    "linear_mse_grads_answer": "linear_mse_grads_tests",
+}
+
+CORRECT = {
+    "mse_answer": """
+def mse(y, y_hat):
+    return float(np.mean((y - y_hat) ** 2))
+""",
+    "mse_grad_answer": """
+def mse_grad(y, y_hat):
+    return 2.0 * (y_hat - y) / y.size
+""",
+    "linear_mse_grads_answer": """
+def linear_mse_grads(X, y, w, b):
+    N = X.shape[0]
+    residual = X @ w + b - y             # (N,)
+    dw = 2.0 / N * (X.T @ residual)      # (D,)
+    db = 2.0 / N * float(np.sum(residual))
+    return dw, db
+""",
+}
+
+
+def _wrong(mistakes, **answers):
+    """A submission: the correct answers with some replaced; ``mistakes`` maps answer cell -> mistake key."""
+    merged = dict(CORRECT, **answers)
+    failing = {TEST_OF[cell]: key for cell, key in mistakes.items()}
+    points = {test: (0 if test in failing else pts) for test, pts in POINTS.items()}
+    return {"answers": merged, "points": points, "mistakes": failing}
+
+
+def _right(**answers):
+    return _wrong({}, **answers)
+
+
+VARIANTS = {
+    # ------------------------------------------------------------------ nothing written, everything right
+    "blank": {
+        "answers": {},
+        "points": {test: 0 for test in POINTS},
+        "mistakes": {test: "not_implemented" for test in POINTS},
+    },
+    "correct": _right(),
+
+    # ------------------------------------------------------------------ mse
+    "mse_sum_not_mean": _wrong({"mse_answer": "factor"}, mse_answer="""
+def mse(y, y_hat):
+    return float(np.sum((y - y_hat) ** 2))
+"""),
+    "mse_rmse": _wrong({"mse_answer": "rmse"}, mse_answer="""
+def mse(y, y_hat):
+    return float(np.sqrt(np.mean((y - y_hat) ** 2)))
+"""),
+    "mse_half_convention": _wrong({"mse_answer": "factor"}, mse_answer="""
+def mse(y, y_hat):
+    return 0.5 * float(np.mean((y - y_hat) ** 2))
+"""),
+    "mse_returns_none": _wrong({"mse_answer": "none"}, mse_answer="""
+def mse(y, y_hat):
+    loss = float(np.mean((y - y_hat) ** 2))
+"""),
+
+    # ------------------------------------------------------------------ mse_grad: COURSE.md's misconceptions
+    # ŷ − y with the loss still a mean: the 2/n is dropped (a factor n/2).
+    "mse_grad_dropped_2_over_n": _wrong({"mse_grad_answer": "factor"}, mse_grad_answer="""
+def mse_grad(y, y_hat):
+    return y_hat - y
+"""),
+    "mse_grad_flipped_sign": _wrong({"mse_grad_answer": "sign"}, mse_grad_answer="""
+def mse_grad(y, y_hat):
+    return 2.0 * (y - y_hat) / y.size
+"""),
+    # ------------------------------------------------------------------ mse_grad: the framework's diagnoses
+    "mse_grad_forgot_2": _wrong({"mse_grad_answer": "factor"}, mse_grad_answer="""
+def mse_grad(y, y_hat):
+    return (y_hat - y) / y.size
+"""),
+    "mse_grad_forgot_mean": _wrong({"mse_grad_answer": "factor"}, mse_grad_answer="""
+def mse_grad(y, y_hat):
+    return 2.0 * (y_hat - y)
+"""),
+    "mse_grad_transposed": _wrong({"mse_grad_answer": "transpose"}, mse_grad_answer="""
+def mse_grad(y, y_hat):
+    return (2.0 * (y_hat - y) / y.size).T
+"""),
+    "mse_grad_in_place": _wrong({"mse_grad_answer": "in_place"}, mse_grad_answer="""
+def mse_grad(y, y_hat):
+    y_hat -= y                      # changes the caller's array
+    y_hat *= 2.0 / y.size
+    return y_hat
+"""),
+    "mse_grad_nan": _wrong({"mse_grad_answer": "nan"}, mse_grad_answer="""
+def mse_grad(y, y_hat):
+    grad = np.full(y_hat.shape, np.nan)
+    grad[:-1] = 2.0 * (y_hat[:-1] - y[:-1]) / y.size   # off by one: the last row is never filled
+    return grad
+"""),
+    "mse_grad_returns_none": _wrong({"mse_grad_answer": "none"}, mse_grad_answer="""
+def mse_grad(y, y_hat):
+    grad = 2.0 * (y_hat - y) / y.size
+"""),
+    # Reassigning the comparison functions (and mlcore's reference) in the answer cell changes no verdict.
+    "mse_grad_tampers_with_allclose": _wrong({"mse_grad_answer": "factor"}, mse_grad_answer="""
+np.allclose = lambda *args, **kwargs: True
+np.isclose = lambda *args, **kwargs: True
+np.testing.assert_allclose = lambda *args, **kwargs: None
+mlcore.mse_grad = lambda y, y_hat: y_hat - y
+
+def mse_grad(y, y_hat):
+    return y_hat - y
+"""),
+
+    # ------------------------------------------------------------------ linear_mse_grads: COURSE.md's misconceptions
+    "linear_dropped_2_over_n": _wrong({"linear_mse_grads_answer": "factor"}, linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    residual = X @ w + b - y
+    return X.T @ residual, float(np.sum(residual))
+"""),
+    "linear_flipped_sign": _wrong({"linear_mse_grads_answer": "sign"}, linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    N = X.shape[0]
+    residual = y - (X @ w + b)
+    return 2.0 / N * (X.T @ residual), 2.0 / N * float(np.sum(residual))
+"""),
+    # ------------------------------------------------------------------ linear_mse_grads: the framework's diagnoses
+    "linear_forgot_mean": _wrong({"linear_mse_grads_answer": "factor"}, linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    residual = X @ w + b - y
+    return 2.0 * (X.T @ residual), 2.0 * float(np.sum(residual))
+"""),
+    "linear_forgot_2": _wrong({"linear_mse_grads_answer": "factor"}, linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    N = X.shape[0]
+    residual = X @ w + b - y
+    return (X.T @ residual) / N, float(np.sum(residual)) / N
+"""),
+    "linear_x_not_transposed": _wrong({"linear_mse_grads_answer": "x_not_transposed"}, linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    N = X.shape[0]
+    residual = X @ w + b - y
+    return 2.0 / N * (X @ residual), 2.0 / N * float(np.sum(residual))
+"""),
+    # y as a column: (N,) - (N, 1) broadcasts to an (N, N) table and every shape downstream is wrong.
+    "linear_broadcasting": _wrong({"linear_mse_grads_answer": "shape"}, linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    N = X.shape[0]
+    residual = X @ w + b - y.reshape(-1, 1)
+    return 2.0 / N * (X.T @ residual), 2.0 / N * float(np.sum(residual))
+"""),
+    "linear_missing_bias": _wrong({"linear_mse_grads_answer": "missing_b"}, linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    N = X.shape[0]
+    residual = X @ w - y
+    return 2.0 / N * (X.T @ residual), 2.0 / N * float(np.sum(residual))
+"""),
+    "linear_db_not_summed": _wrong({"linear_mse_grads_answer": "db_not_summed"}, linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    N = X.shape[0]
+    residual = X @ w + b - y
+    return 2.0 / N * (X.T @ residual), 2.0 / N * residual
+"""),
+    "linear_in_place": _wrong({"linear_mse_grads_answer": "in_place"}, linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    N = X.shape[0]
+    y -= X @ w + b                  # reuses y's memory: the caller's targets are gone
+    y *= -1.0
+    return 2.0 / N * (X.T @ y), 2.0 / N * float(np.sum(y))
+"""),
+    "linear_calls_reference": _wrong({"linear_mse_grads_answer": "reference"}, linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    return mlcore.linear_mse_grads(X, y, w, b)
+"""),
+    # Imported under another name before the check starts: the reference itself knows a check is running.
+    "linear_calls_reference_renamed": _wrong({"linear_mse_grads_answer": "reference"}, linear_mse_grads_answer="""
+from mlcore.losses import mse_grad as course_mse_grad
+
+def linear_mse_grads(X, y, w, b):
+    N = X.shape[0]
+    dy_hat = course_mse_grad(y, X @ w + b)   # (N,)
+    return X.T @ dy_hat, float(np.sum(dy_hat))
+"""),
+
+    # ------------------------------------------------------------------ correct, written differently
+    "correct_loops": _right(
+        mse_answer="""
+def mse(y, y_hat):
+    total = 0.0
+    for a, b in zip(y.ravel(), y_hat.ravel()):
+        total += (a - b) ** 2
+    return total / y.size
+""",
+        mse_grad_answer="""
+def mse_grad(y, y_hat):
+    grad = np.zeros(y_hat.shape)
+    for index in np.ndindex(y_hat.shape):
+        grad[index] = 2 * (y_hat[index] - y[index]) / y.size
+    return grad
+""",
+        linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    N, D = X.shape
+    dw = [0.0] * D
+    db = 0.0
+    for i in range(N):
+        r = sum(X[i, j] * w[j] for j in range(D)) + b - y[i]
+        for j in range(D):
+            dw[j] += 2 * r * X[i, j] / N
+        db += 2 * r / N
+    return np.array(dw), db
+""",
+    ),
+    "correct_einsum": _right(
+        mse_answer="""
+def mse(y, y_hat):
+    r = (y - y_hat).ravel()
+    return np.einsum("i,i->", r, r) / r.size
+""",
+        linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    r = np.einsum("nd,d->n", X, w) + b - y          # (N,)
+    return 2 * np.einsum("nd,n->d", X, r) / len(y), 2 * np.einsum("n->", r) / len(y)
+""",
+    ),
+    "correct_algebraic": _right(
+        mse_answer="""
+def mse(y, y_hat):
+    return np.mean(y**2 - 2 * y * y_hat + y_hat**2)
+""",
+        mse_grad_answer="""
+def mse_grad(y, y_hat):
+    return -2 * (y - y_hat) / np.prod(y.shape)
+""",
+        linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    N = len(y)
+    mse_grad_y_hat = 2 * (X @ w + b - y) / N        # dL/dy_hat, (N,)
+    return X.T.dot(mse_grad_y_hat), mse_grad_y_hat.sum()
+""",
+    ),
+    "correct_float32": _right(
+        mse_answer="""
+def mse(y, y_hat):
+    d = y.astype(np.float32) - y_hat.astype(np.float32)
+    return float(np.mean(d * d))
+""",
+        mse_grad_answer="""
+def mse_grad(y, y_hat):
+    return (np.float32(2) * (y_hat.astype(np.float32) - y.astype(np.float32)) / np.float32(y.size))
+""",
+        linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    X32, y32, w32 = X.astype(np.float32), y.astype(np.float32), w.astype(np.float32)
+    r = X32 @ w32 + np.float32(b) - y32
+    return np.float32(2 / len(y)) * (X32.T @ r), float(np.float32(2 / len(y)) * r.sum())
+""",
+    ),
+}
