@@ -156,6 +156,7 @@ class BinderEnv:
         self.bin = self.venv / "bin"
         self.python = self.bin / "python"
         self.home = self.root / "home"
+        self.home_after_build = []
         self.log = ""
 
     def environ(self, home=None, **extra):
@@ -232,6 +233,7 @@ def binder_env(tmp_path_factory):
                        capture_output=True)
         env.run([env.python, "-m", "pip", "install", "-q", "-r", "binder/requirements.txt"])
         env.run(["bash", "binder/postBuild"])
+        env.home_after_build = sorted(str(p.relative_to(env.home)) for p in env.home.rglob("*"))
         _binder_env = env
     return _binder_env
 
