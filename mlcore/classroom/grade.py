@@ -488,6 +488,11 @@ def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout
         assignments = list_assignments(course_dir)
         if not assignments:
             raise GradingSetupError(f"no assignments found in {course_dir / dirs['release']} or {course_dir / dirs['source']}")
+    known = set(list_assignments(course_dir))
+    unknown = [a for a in assignments if a not in known]
+    if unknown:
+        raise GradingSetupError(f"unknown assignment(s) {', '.join(unknown)}: no notebooks in "
+                                f"{course_dir / dirs['release']} or {course_dir / dirs['source']}")
     db_url = resolve_db_url(course_dir, db_url)
     cid = course_id(course_dir)
     notebooks = ensure_assignments(course_dir, assignments, db_url, cid)

@@ -30,8 +30,8 @@ def _cell_text(cell):
         if out.get("output_type") == "stream":
             parts.append(out.get("text", ""))
         elif out.get("output_type") == "error":
+            # The message only: a traceback quotes source lines, which may mention mistake keys themselves.
             parts.append(out.get("evalue", ""))
-            parts.extend(out.get("traceback", []))
         else:
             parts.append(str(out.get("data", {}).get("text/plain", "")))
     return _ANSI.sub("", "\n".join(parts))

@@ -3,8 +3,9 @@
 Each student gets, per assignment, one *kind* of submission:
 
 - ``correct``: the solution notebook's answers (full marks);
-- ``variant:<name>``: a named wrong (or alternative) answer from ``mlcore/classroom/answers/a*.py``'s
-  ``VARIANTS`` — together they cover every diagnosed mistake of the graded functions;
+- ``variant:<name>``: a named submission from ``mlcore/classroom/answers/a*.py``'s ``VARIANTS`` (its
+  ``answers`` fill answer cells by grade_id, the rest stay as released; its ``points`` and ``mistakes`` are
+  what grading should give) — together they cover every diagnosed mistake and several correct forms;
 - ``blank``: the released notebook untouched (0 points, graded normally);
 - broken ones, each the correct answers plus a last cell the learner added: ``timeout`` (an infinite loop),
   ``sys_exit`` (``sys.exit()``: IPython catches it, so the submission is graded normally), ``os_exit``
@@ -102,15 +103,6 @@ def load_answer_variants():
     return found
 
 
-def _is_correct(name, variant, points):
-    if variant["mistakes"]:
-        return False
-    if name in ("correct", "solution", "reference"):
-        return True
-    return variant["points"] is not None and all(
-        abs(variant["points"].get(k, 0) - v) < 1e-9 for k, v in points.items())
-
-
 def _deck(wrong):
     # One of each kind first, interleaving the broken kinds early so that even ~10 students cover them.
     return ["correct", "timeout", "os_exit", "missing", "renamed", "sys_exit", "blank"] + [f"variant:{w}" for w in wrong]
@@ -123,7 +115,7 @@ def plan_class(n_students, assignments, variants, seed=0, broken=True):
     students = [f"s{i + 1:0{width}d}" for i in range(n_students)]
     plan = {s: {} for s in students}
     for a in assignments:
-        wrong = sorted(n for n, v in variants.get(a, {}).items() if v["mistakes"] or v["points"] is not None)
+        wrong = sorted(variants.get(a, {}))
         deck = [k for k in _deck(wrong) if broken or k not in BROKEN]
         order = list(range(n_students))
         rng.shuffle(order)
@@ -212,8 +204,9 @@ def make_class(course_dir, n_students, seed=0, assignments=None, variants=None, 
                 answers = {}
                 expect["points"] = {k: 0.0 for k in points[a]}
             elif kind.startswith("variant:"):
+                # A variant lists every answer cell it fills; the others stay as released.
                 v = variants[a][kind.split(":", 1)[1]]
-                answers.update(v["answers"])
+                answers = dict(v["answers"])
                 expect["mistakes"] = v["mistakes"]
                 if v["points"] is not None:
                     expect["points"] = {k: float(v["points"].get(k, points[a][k])) for k in points[a]}
@@ -232,7 +225,9 @@ def make_class(course_dir, n_students, seed=0, assignments=None, variants=None, 
                 nb = _with_answers(released[a], answers)
                 if extra:
                     # A scratch cell the learner added at the end: every graded cell has run before it.
-                    nb.cells.append(nbformat.v4.new_code_cell(extra))
+                    scratch = nbformat.v4.new_code_cell(extra)
+                    scratch.id = "learner-scratch"  # a fixed id keeps the files identical for a seed
+                    nb.cells.append(scratch)
                 nbformat.write(nb, str(folder / name))
             out["students"][student][a] = expect
     (course_dir / PLAN_FILE).write_text(json.dumps(out, indent=1, sort_keys=True))
