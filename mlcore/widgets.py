@@ -290,9 +290,10 @@ def vanishing_gradients(delta_norms, *, activations=("sigmoid", "tanh", "relu"),
 # --------------------------------------------------------------------------------------------------------
 
 
-def _train_and_draw(X, y, *, hidden, lr, batch_size, momentum, epochs, seed, out, title, redraws=4):
-    """Train a fresh ``MLP([2, hidden, K])`` and draw its loss curve and decision regions into ``out``,
-    ``redraws`` times during training (live) and once at the end. Returns (model, history, seconds)."""
+def _train_and_draw(X, y, *, hidden, lr, batch_size, momentum, epochs, seed, show, title, redraws=3):
+    """Train a fresh ``MLP([2, hidden, K])`` (ReLU, softmax) and hand its loss curve and decision regions to
+    ``show(fig, text)`` ``redraws`` times during training (live) and once at the end (``text`` then gives
+    the training time, drawing excluded). Returns (model, history, seconds)."""
     import time
 
     from mlcore.mlp import MLP
@@ -312,13 +313,12 @@ def _train_and_draw(X, y, *, hidden, lr, batch_size, momentum, epochs, seed, out
                               xlabel="epoch", ylabel="mean cross-entropy")
         axes[0].set_xlim(0, epochs)
         acc = history["accuracy"][-1] if history.get("accuracy") else float("nan")
-        plots.plot_decision_regions(axes[1], model.predict, X, y, title=f"{title}: accuracy {acc:.2f}")
-        with out:
-            clear_output(wait=True)
-            display(fig)
-            if final:
-                print(f"trained {epochs} epochs in {elapsed[0]:.2f} s "
-                      f"(hidden width {hidden}, lr {lr:.3g}, batch {batch_size or 'full'}, momentum {momentum:g})")
+        plots.plot_decision_regions(axes[1], model.predict, X, y, title=f"{title}: accuracy {acc:.2f}", resolution=100)
+        text = ""
+        if final:
+            text = (f"trained {len(history['loss'])} epochs in {elapsed[0]:.2f} s "
+                    f"(hidden width {hidden}, lr {lr:.3g}, batch {batch_size or 'full'}, momentum {momentum:g})")
+        show(fig, text)
         plt.close(fig)
         drawing[0] += time.perf_counter() - start
 
@@ -335,7 +335,28 @@ def _train_and_draw(X, y, *, hidden, lr, batch_size, momentum, epochs, seed, out
     return model, history, elapsed[0]
 
 
-def training_explorer(datasets, *, epochs=60, seed=0, lr=0.1, batch_size=32, momentum=0.9, hidden=16, run=True):
+def live_training(X, y, *, hidden=16, lr=0.1, batch_size=32, momentum=0.9, epochs=60, seed=0, title="data"):
+    """Train a small MLP on 2-D data, redrawing its loss curve and decision regions in place while it trains.
+
+    Uses IPython display handles (not a widget), so the final figure stays in the saved notebook.
+    Returns ``(model, history)``; see :func:`training_explorer` for the model and the settings.
+    """
+    from IPython.display import Markdown
+
+    handle = display(Markdown("*training...*"), display_id=True)
+    note = display(Markdown(""), display_id=True)
+
+    def show(fig, text):
+        handle.update(fig)
+        if text:
+            note.update(Markdown(text))
+
+    model, history, _ = _train_and_draw(X, y, hidden=hidden, lr=lr, batch_size=batch_size, momentum=momentum,
+                                        epochs=epochs, seed=seed, show=show, title=title)
+    return model, history
+
+
+def training_explorer(datasets, *, epochs=60, seed=0, lr=0.1, batch_size=32, momentum=0.9, hidden=16, run=False):
     """Controls over the learning rate, batch size, momentum and hidden width of a small MLP, and a Train
     button that trains it on the chosen data set, drawing the loss curve and the decision regions live.
 
@@ -373,8 +394,16 @@ def training_explorer(datasets, *, epochs=60, seed=0, lr=0.1, batch_size=32, mom
         values = {name: c.value for name, c in controls.items()}
         X, y = datasets[values.pop("dataset")]
         button.disabled = True
+
+        def show(fig, text):
+            with out:
+                clear_output(wait=True)
+                display(fig)
+                if text:
+                    print(text)
+
         try:
-            _train_and_draw(X, y, seed=seed, out=out, title=controls["dataset"].value, **values)
+            _train_and_draw(X, y, seed=seed, show=show, title=controls["dataset"].value, **values)
         finally:
             button.disabled = False
 
