@@ -152,8 +152,10 @@ def as_labels(y, name, n_classes=None, n=None):
     else:
         raise TypeError(f"{name} has dtype {a.dtype}, expected integer class labels")
     if labels.size and n_classes is not None:
-        lo, hi = labels.min(), labels.max()
-        if lo < 0 or hi >= n_classes:
+        # Viewed as unsigned, a negative label becomes huge: one max() checks both ends.
+        unsigned = labels.view(f"u{labels.dtype.itemsize}") if labels.dtype.kind == "i" else labels
+        if unsigned.max() >= n_classes:
+            lo, hi = labels.min(), labels.max()
             bad = lo if lo < 0 else hi
             raise ValueError(
                 f"{name} contains the label {int(bad)}, expected labels in 0 .. {n_classes - 1} "

@@ -4,6 +4,8 @@ Every function works elementwise on an array of any shape (softmax: row-wise ove
 returns a new array and keeps float32 inputs float32; integers become float64.
 """
 
+import math
+
 import numpy as np
 
 from ._guard import reference
@@ -187,8 +189,9 @@ def softmax(z):
         raise ValueError("z has shape () (a single number), expected logits of shape (N, K)")
     check_nonempty(z, "z")
     m = z.max(axis=-1, keepdims=True)
-    # max propagates NaN and +inf, so this one cheap test catches both.
-    if not np.isfinite(m).all():
+    # max propagates NaN and +inf, so one cheap test on the row maxima catches both (their sum is
+    # finite unless one is not, or unless it overflows: then the exact test decides).
+    if not math.isfinite(m.sum()) and not np.isfinite(m).all():
         bad = np.argwhere(~np.isfinite(m))[0][:-1]
         raise ValueError(f"z (shape {z.shape}) has NaN or +inf in row {tuple(int(i) for i in bad)}, expected finite logits")
     # Subtracting the row maximum leaves softmax unchanged and keeps exp from overflowing.
