@@ -311,6 +311,7 @@ BACKWARD_MISTAKES = {
     ),
     "calls mlcore.backward": (lambda *args: mlcore.backward(*args), "reference"),
     "forgot return": (lambda *args: None, "none"),
+    "returns one array": (lambda *args: np.concatenate([g.ravel() for g in bw_reference_style(*args)]), "exception"),
 }
 
 

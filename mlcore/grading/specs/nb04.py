@@ -251,10 +251,17 @@ def collect_grads(grads):
 
     ``grads`` is every entry flattened and concatenated (what the exercise-specific mistakes are
     recognised on); then one slot per parameter of the deepest network the checks build, empty
-    (shape (0,)) beyond the returned list. Anything but a list or tuple is returned unchanged.
+    (shape (0,)) beyond the returned list. None stays None; anything else but a list or tuple raises
+    a TypeError that the check reports.
     """
+    if grads is None:
+        return None
     if not isinstance(grads, (list, tuple)):
-        return grads
+        what = f"an array of shape {grads.shape}" if isinstance(grads, np.ndarray) else f"a {type(grads).__name__}"
+        raise TypeError(
+            f"the gradients should come back as a list [dW1, db1, ..., dWL, dbL], one array per entry of "
+            f"params, but the function returned {what}"
+        )
     arrays = []
     for g in grads:
         try:

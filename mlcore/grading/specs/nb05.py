@@ -55,21 +55,38 @@ def _slots(values):
     return tuple(values) + (np.zeros(0),) * (MAX_ENTRIES - len(values))
 
 
+def _kind(value):
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of {len(value)} values"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    return f"a {type(value).__name__}"
+
+
 def collect_list(values):
     """A returned list as ``(all, [0], ..., [5])``: every entry flattened and concatenated, then one slot
-    per entry (empty beyond the list). Anything but a list or tuple is returned unchanged."""
+    per entry (empty beyond the list). None stays None; anything else but a list or tuple raises a
+    TypeError that the check reports."""
+    if values is None:
+        return None
     if not isinstance(values, (list, tuple)):
-        return values
+        hint = ": wrap it in list(...)" if hasattr(values, "__next__") else ""
+        raise TypeError(f"gd_step should return a list of arrays, one per parameter, but returned {_kind(values)}{hint}")
     return (_flat(values),) + _slots(values)
 
 
 def collect_pair(result):
     """``(new_params, new_velocity)`` as ``(new_params, new_velocity, p1..p6, v1..v6)`` (see collect_list)."""
-    if not (isinstance(result, (list, tuple)) and len(result) == 2):
-        return result
+    if result is None:
+        return None
+    ok = isinstance(result, (list, tuple)) and len(result) == 2
+    if not (ok and all(isinstance(part, (list, tuple)) for part in result)):
+        raise TypeError(
+            "momentum_step should return a pair (new_params, new_velocity) of two lists, one array per "
+            f"parameter in each, but returned {_kind(result)}"
+            + (f" (of {_kind(result[0])} and {_kind(result[1])})" if ok else "")
+        )
     params, velocity = result
-    if not (isinstance(params, (list, tuple)) and isinstance(velocity, (list, tuple))):
-        return result
     return (_flat(params), _flat(velocity)) + _slots(params) + _slots(velocity)
 
 
