@@ -1,0 +1,82 @@
+"""The out-of-kernel step of autograding (mlcore.grading.verify): a test cell whose checks did not print
+their pass line earns nothing, even when a learner's code silenced the failure inside the kernel."""
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_output
+
+from mlcore.grading import check
+from mlcore.grading.verify import VerifyChecks, expected_passes, missing_passes
+from nbgrader_harness import autograde, make_submission, read_notebook, release_path
+
+TEST_SOURCE = 'check("mse", mse)\n### BEGIN HIDDEN TESTS\ncheck("mse", mse, hidden=True)\n### END HIDDEN TESTS\n'
+
+
+def _test_cell(stdout):
+    cell = new_code_cell(TEST_SOURCE, metadata={"nbgrader": {"grade": True, "solution": False, "grade_id": "mse_tests", "points": 1}})
+    if stdout is not None:
+        cell.outputs = [new_output("stream", name="stdout", text=stdout)]
+    return cell
+
+
+def _real_pass_lines(capsys):
+    def mse(y, y_hat):
+        return float(((y - y_hat) ** 2).mean())
+
+    check("mse", mse)
+    check("mse", mse, hidden=True)
+    return capsys.readouterr().out
+
+
+def test_expected_passes_reads_each_call():
+    assert expected_passes(TEST_SOURCE) == [("mse", False), ("mse", True)]
+
+
+def test_the_real_pass_lines_satisfy_the_verifier(capsys):
+    # If check() ever changes the wording of its pass line, this fails before any class is graded.
+    assert missing_passes(_test_cell(_real_pass_lines(capsys))) == []
+
+
+@pytest.mark.parametrize("stdout", [None, "", "mse: passed 5 checks\n", "nothing to see\n"])
+def test_a_cell_without_every_pass_line_gets_an_error(stdout):
+    cell = _test_cell(stdout)
+    cell, _ = VerifyChecks().preprocess_cell(cell, {}, 0)
+    errors = [out for out in cell.outputs if out.output_type == "error"]
+    assert len(errors) == 1 and "[mistake: tampered]" in errors[0].evalue
+
+
+def test_a_cell_with_every_pass_line_is_left_alone(capsys):
+    cell = _test_cell(_real_pass_lines(capsys))
+    cell, _ = VerifyChecks().preprocess_cell(cell, {}, 0)
+    assert not any(out.output_type == "error" for out in cell.outputs)
+
+
+WRONG_MSE = """
+def mse(y, y_hat):
+    return 0.0
+"""
+
+# An answer cell that makes IPython wrap every later cell in try/except: inside the kernel the failing
+# check is silenced and nbgrader alone would give full marks (measured, GRADING.md).
+SILENCER = WRONG_MSE + """
+def _silence(lines):
+    return ["try:\\n"] + ["    " + line for line in lines] + ["\\nexcept BaseException:\\n    pass\\n"]
+get_ipython().input_transformers_post.append(_silence)
+"""
+
+CORRECT_MSE = """
+def mse(y, y_hat):
+    return float(((y - y_hat) ** 2).mean())
+"""
+
+
+def test_autograde_gives_no_points_to_a_silenced_wrong_answer():
+    released = read_notebook(release_path("01_mse"))
+    subs = {
+        "silencer": make_submission(released, {"mse_answer": SILENCER}),
+        "honest": make_submission(released, {"mse_answer": CORRECT_MSE}),
+    }
+    results = autograde("01_mse", subs, feedback=True)
+    assert results["silencer"].scores["mse_tests"][0] == 0
+    assert "[mistake: tampered]" in results["silencer"].feedback_text
+    assert results["honest"].scores["mse_tests"][0] == results["honest"].scores["mse_tests"][1] > 0
