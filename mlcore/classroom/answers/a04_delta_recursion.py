@@ -1,0 +1,378 @@
+"""Synthetic submissions of ``04_delta_recursion``: the blank one, the correct one, one per diagnosed mistake
+(COURSE.md's W instead of W.T, derivative at a instead of z, flipped sign and the extra 1/N among them), the
+bug hunt left untouched or partly fixed, and correct answers written differently.
+
+The correct ``backward`` below is written out (it does not call ``hidden_delta`` or ``layer_grads``), so each
+test cell depends on its own answer cell only; the variants whose ``backward`` does use the learner's
+``hidden_delta`` and ``layer_grads`` also own those cells. See :mod:`mlcore.classroom.answers` for the format.
+"""
+
+ASSIGNMENT = "04_delta_recursion"
+
+#: Points of each test cell (as in the notebook).
+POINTS = {"hidden_delta_tests": 2, "layer_grads_tests": 2, "backward_tests": 3, "fixed_backward_tests": 3}
+
+#: Which test cell grades which answer cell.
+TEST_OF = {
+    "hidden_delta_answer": "hidden_delta_tests",
+    "layer_grads_answer": "layer_grads_tests",
+    "backward_answer": "backward_tests",
+    "fixed_backward_answer": "fixed_backward_tests",
+}
+
+_BACKWARD = """
+def {name}(params, cache, delta_L, act_prime):
+    L = len(params) // 2
+    grads = [None] * (2 * L)
+    delta = delta_L
+    for l in range(L, 0, -1):
+        W = params[2 * l - 2]
+        grads[2 * l - 2] = {dW}
+        grads[2 * l - 1] = {db}
+        if l > 1:
+            delta = ({back}) * act_prime({at})
+    return grads
+"""
+
+
+def _backward(name="backward", dW="cache.a[l - 1].T @ delta", db="delta.sum(axis=0)", back="delta @ W.T",
+              at="cache.z[l - 1]"):
+    return _BACKWARD.format(name=name, dW=dW, db=db, back=back, at=at)
+
+
+CORRECT = {
+    "hidden_delta_answer": """
+def hidden_delta(delta_next, W_next, z, act_prime):
+    return (delta_next @ W_next.T) * act_prime(z)
+""",
+    "layer_grads_answer": """
+def layer_grads(a_prev, delta):
+    dW = a_prev.T @ delta
+    db = delta.sum(axis=0)
+    return dW, db
+""",
+    "backward_answer": _backward(),
+    "fixed_backward_answer": _backward("fixed_backward"),
+}
+
+#: The bug hunt's buggy_backward with some of its four bugs left (the argument names the ones left).
+_HUNT_BUGS = {
+    "dW_transposed": {"dW": "delta.T @ cache.a[l - 1]"},
+    "db_mean": {"db": "delta.mean(axis=0)"},
+    "W_not_transposed": {"back": "delta @ W"},
+    "act_prime_at_a": {"at": "cache.a[l - 1]"},
+}
+
+
+def _hunt(*left):
+    parts = {}
+    for bug in left:
+        parts.update(_HUNT_BUGS[bug])
+    return _backward("fixed_backward", **parts)
+
+
+def _wrong(mistakes, **answers):
+    """A submission: the correct answers with some replaced; ``mistakes`` maps answer cell -> mistake key."""
+    merged = dict(CORRECT, **answers)
+    failing = {TEST_OF[cell]: key for cell, key in mistakes.items()}
+    points = {test: (0 if test in failing else pts) for test, pts in POINTS.items()}
+    return {"answers": merged, "points": points, "mistakes": failing}
+
+
+def _right(**answers):
+    return _wrong({}, **answers)
+
+
+def _hd(body):
+    return f"""
+def hidden_delta(delta_next, W_next, z, act_prime):
+    return {body}
+"""
+
+
+def _lg(dW, db):
+    return f"""
+def layer_grads(a_prev, delta):
+    return {dW}, {db}
+"""
+
+
+VARIANTS = {
+    # ------------------------------------------------------------------ nothing written, everything right
+    "blank": {
+        "answers": {},
+        "points": {test: 0 for test in POINTS},
+        "mistakes": {test: "not_implemented" for test in POINTS},
+    },
+    "correct": _right(),
+
+    # ------------------------------------------------------------------ hidden_delta
+    # COURSE.md: W instead of W.T; for square layers the shapes line up.
+    "hidden_delta_W_not_transposed": _wrong({"hidden_delta_answer": "W_not_transposed"},
+                                            hidden_delta_answer=_hd("(delta_next @ W_next) * act_prime(z)")),
+    "hidden_delta_missing_act_prime": _wrong({"hidden_delta_answer": "missing_act_prime"},
+                                             hidden_delta_answer=_hd("delta_next @ W_next.T")),
+    "hidden_delta_act_prime_composed": _wrong({"hidden_delta_answer": "act_prime_composed"},
+                                              hidden_delta_answer=_hd("act_prime(delta_next @ W_next.T)")),
+    "hidden_delta_wrong_variable": _wrong(
+        {"hidden_delta_answer": "act_prime_wrong_variable"},
+        hidden_delta_answer=_hd("(delta_next @ W_next.T) * act_prime(delta_next @ W_next.T)")),
+    "hidden_delta_sigmoid_from_a": _wrong({"hidden_delta_answer": "sigmoid_prime_from_a"},
+                                          hidden_delta_answer=_hd("(delta_next @ W_next.T) * z * (1 - z)")),
+    "hidden_delta_sign": _wrong({"hidden_delta_answer": "sign"},
+                                hidden_delta_answer=_hd("-(delta_next @ W_next.T) * act_prime(z)")),
+    "hidden_delta_in_place": _wrong({"hidden_delta_answer": "in_place"}, hidden_delta_answer="""
+def hidden_delta(delta_next, W_next, z, act_prime):
+    fp = act_prime(z)
+    z[...] = delta_next @ W_next.T      # reuses z's memory: changes the caller's array
+    return z * fp
+"""),
+    "hidden_delta_returns_none": _wrong({"hidden_delta_answer": "none"}, hidden_delta_answer="""
+def hidden_delta(delta_next, W_next, z, act_prime):
+    delta = (delta_next @ W_next.T) * act_prime(z)
+"""),
+    "hidden_delta_uses_mlcore": _wrong({"hidden_delta_answer": "reference"}, hidden_delta_answer="""
+from mlcore import hidden_delta as course_hidden_delta
+
+def hidden_delta(delta_next, W_next, z, act_prime):
+    return course_hidden_delta(delta_next, W_next, z, act_prime)
+"""),
+    # Reassigning the comparison functions and mlcore's reference changes no verdict.
+    "hidden_delta_tampers_with_allclose": _wrong({"hidden_delta_answer": "W_not_transposed"}, hidden_delta_answer="""
+np.allclose = lambda *args, **kwargs: True
+np.testing.assert_allclose = lambda *args, **kwargs: None
+mlcore.hidden_delta = lambda delta_next, W_next, z, act_prime: (delta_next @ W_next) * act_prime(z)
+
+def hidden_delta(delta_next, W_next, z, act_prime):
+    return (delta_next @ W_next) * act_prime(z)
+"""),
+
+    # ------------------------------------------------------------------ layer_grads
+    "layer_grads_dW_transposed": _wrong({"layer_grads_answer": "dW_transposed"},
+                                        layer_grads_answer=_lg("delta.T @ a_prev", "delta.sum(axis=0)")),
+    # COURSE.md: the 1/N applied again (it is already inside delta).
+    "layer_grads_db_mean": _wrong({"layer_grads_answer": "db_mean"},
+                                  layer_grads_answer=_lg("a_prev.T @ delta", "delta.mean(axis=0)")),
+    "layer_grads_dW_mean": _wrong({"layer_grads_answer": "dW_mean"},
+                                  layer_grads_answer=_lg("a_prev.T @ delta / len(a_prev)", "delta.sum(axis=0)")),
+    "layer_grads_db_wrong_axis": _wrong({"layer_grads_answer": "db_wrong_axis"},
+                                        layer_grads_answer=_lg("a_prev.T @ delta", "delta.sum(axis=1)")),
+    "layer_grads_db_not_summed": _wrong({"layer_grads_answer": "db_not_summed"},
+                                        layer_grads_answer=_lg("a_prev.T @ delta", "delta")),
+    "layer_grads_db_total": _wrong({"layer_grads_answer": "db_total_sum"},
+                                   layer_grads_answer=_lg("a_prev.T @ delta", "float(delta.sum())")),
+    # COURSE.md: the weight gradient written as a^T (y - y_hat): the sign flipped.
+    "layer_grads_flipped_sign": _wrong({"layer_grads_answer": "sign"},
+                                       layer_grads_answer=_lg("a_prev.T @ (-delta)", "-delta.sum(axis=0)")),
+    "layer_grads_keepdims": _wrong({"layer_grads_answer": "shape"},
+                                   layer_grads_answer=_lg("a_prev.T @ delta", "delta.sum(axis=0, keepdims=True)")),
+
+    # ------------------------------------------------------------------ backward
+    "backward_W_not_transposed": _wrong({"backward_answer": "W_not_transposed"},
+                                        backward_answer=_backward(back="delta @ W")),
+    # COURSE.md: the derivative taken at a instead of z.
+    "backward_act_prime_at_a": _wrong({"backward_answer": "act_prime_at_a"},
+                                      backward_answer=_backward(at="cache.a[l - 1]")),
+    "backward_forgets_act_prime": _wrong({"backward_answer": "missing_act_prime"}, backward_answer="""
+def backward(params, cache, delta_L, act_prime):
+    L = len(params) // 2
+    grads = [None] * (2 * L)
+    delta = delta_L
+    for l in range(L, 0, -1):
+        grads[2 * l - 2] = cache.a[l - 1].T @ delta
+        grads[2 * l - 1] = delta.sum(axis=0)
+        if l > 1:
+            delta = delta @ params[2 * l - 2].T
+    return grads
+"""),
+    "backward_dW_transposed": _wrong({"backward_answer": "dW_transposed"},
+                                     backward_answer=_backward(dW="delta.T @ cache.a[l - 1]")),
+    "backward_db_mean": _wrong({"backward_answer": "db_mean"}, backward_answer=_backward(db="delta.mean(axis=0)")),
+    "backward_db_wrong_axis": _wrong({"backward_answer": "db_wrong_axis"},
+                                     backward_answer=_backward(db="delta.sum(axis=1)")),
+    "backward_z_off_by_one": _wrong({"backward_answer": "z_off_by_one"}, backward_answer=_backward(at="cache.z[l]")),
+    "backward_a_off_by_one": _wrong({"backward_answer": "a_off_by_one"},
+                                    backward_answer=_backward(dW="cache.a[l].T @ delta")),
+    "backward_W_off_by_one": _wrong({"backward_answer": "W_off_by_one"},
+                                    backward_answer=_backward(back="delta @ params[2 * l - 4].T")),
+    "backward_act_prime_on_output": _wrong({"backward_answer": "act_prime_on_output"}, backward_answer="""
+def backward(params, cache, delta_L, act_prime):
+    L = len(params) // 2
+    grads = [None] * (2 * L)
+    delta = delta_L * act_prime(cache.z[L])      # as if delta_L were dL/da^L
+    for l in range(L, 0, -1):
+        grads[2 * l - 2] = cache.a[l - 1].T @ delta
+        grads[2 * l - 1] = delta.sum(axis=0)
+        if l > 1:
+            delta = (delta @ params[2 * l - 2].T) * act_prime(cache.z[l - 1])
+    return grads
+"""),
+    "backward_grads_reversed": _wrong({"backward_answer": "grads_reversed"}, backward_answer="""
+def backward(params, cache, delta_L, act_prime):
+    L = len(params) // 2
+    grads = []
+    delta = delta_L
+    for l in range(L, 0, -1):
+        grads.append(cache.a[l - 1].T @ delta)
+        grads.append(delta.sum(axis=0))
+        if l > 1:
+            delta = (delta @ params[2 * l - 2].T) * act_prime(cache.z[l - 1])
+    return grads
+"""),
+    "backward_grads_grouped": _wrong({"backward_answer": "grads_grouped"}, backward_answer="""
+def backward(params, cache, delta_L, act_prime):
+    L = len(params) // 2
+    dWs, dbs = [None] * L, [None] * L
+    delta = delta_L
+    for l in range(L, 0, -1):
+        dWs[l - 1] = cache.a[l - 1].T @ delta
+        dbs[l - 1] = delta.sum(axis=0)
+        if l > 1:
+            delta = (delta @ params[2 * l - 2].T) * act_prime(cache.z[l - 1])
+    return dWs + dbs
+"""),
+    "backward_in_place": _wrong({"backward_answer": "in_place"}, backward_answer="""
+def backward(params, cache, delta_L, act_prime):
+    L = len(params) // 2
+    grads = [None] * (2 * L)
+    delta = delta_L
+    for l in range(L, 0, -1):
+        grads[2 * l - 2] = cache.a[l - 1].T @ delta
+        grads[2 * l - 1] = delta.sum(axis=0)
+        if l > 1:
+            delta = delta @ params[2 * l - 2].T
+            delta *= act_prime(cache.z[l - 1])
+            cache.z[l - 1] = None                     # frees memory, but changes the caller's cache
+    return grads
+"""),
+    "backward_calls_mlcore": _wrong({"backward_answer": "reference"}, backward_answer="""
+def backward(params, cache, delta_L, act_prime):
+    return mlcore.backward(params, cache, delta_L, act_prime)
+"""),
+    "backward_returns_none": _wrong({"backward_answer": "none"}, backward_answer="""
+def backward(params, cache, delta_L, act_prime):
+    L = len(params) // 2
+    grads = [None] * (2 * L)
+    delta = delta_L
+    for l in range(L, 0, -1):
+        grads[2 * l - 2] = cache.a[l - 1].T @ delta
+        grads[2 * l - 1] = delta.sum(axis=0)
+        if l > 1:
+            delta = (delta @ params[2 * l - 2].T) * act_prime(cache.z[l - 1])
+"""),
+    # A wrong hidden_delta used by the learner's own backward: both cells fail, both name the mistake.
+    "hidden_delta_W_used_by_backward": {
+        "answers": dict(CORRECT, hidden_delta_answer=_hd("(delta_next @ W_next) * act_prime(z)"), backward_answer="""
+def backward(params, cache, delta_L, act_prime):
+    L = len(params) // 2
+    grads = [None] * (2 * L)
+    delta = delta_L
+    for l in range(L, 0, -1):
+        grads[2 * l - 2], grads[2 * l - 1] = layer_grads(cache.a[l - 1], delta)
+        if l > 1:
+            delta = hidden_delta(delta, params[2 * l - 2], cache.z[l - 1], act_prime)
+    return grads
+"""),
+        "points": {"hidden_delta_tests": 0, "layer_grads_tests": 2, "backward_tests": 0, "fixed_backward_tests": 3},
+        "mistakes": {"hidden_delta_tests": "W_not_transposed", "backward_tests": "W_not_transposed"},
+    },
+
+    # ------------------------------------------------------------------ the bug hunt
+    "hunt_untouched": _wrong({"fixed_backward_answer": "dW_transposed+db_mean+W_not_transposed+act_prime_at_a"},
+                             fixed_backward_answer=_hunt(*_HUNT_BUGS)),
+    "hunt_two_left": _wrong({"fixed_backward_answer": "W_not_transposed+act_prime_at_a"},
+                            fixed_backward_answer=_hunt("W_not_transposed", "act_prime_at_a")),
+    "hunt_one_left_db_mean": _wrong({"fixed_backward_answer": "db_mean"}, fixed_backward_answer=_hunt("db_mean")),
+    "hunt_one_left_transposed": _wrong({"fixed_backward_answer": "dW_transposed"},
+                                       fixed_backward_answer=_hunt("dW_transposed")),
+    "hunt_new_bug": _wrong({"fixed_backward_answer": "missing_act_prime"}, fixed_backward_answer="""
+def fixed_backward(params, cache, delta_L, act_prime):
+    L = len(params) // 2
+    grads = [None] * (2 * L)
+    delta = delta_L
+    for l in range(L, 0, -1):
+        W = params[2 * l - 2]
+        grads[2 * l - 2] = cache.a[l - 1].T @ delta
+        grads[2 * l - 1] = delta.sum(axis=0)
+        if l > 1:
+            delta = delta @ W.T                       # "fixed" the derivative by removing it
+    return grads
+"""),
+
+    # ------------------------------------------------------------------ correct, written differently
+    "correct_loops": _right(
+        hidden_delta_answer="""
+def hidden_delta(delta_next, W_next, z, act_prime):
+    N, D = z.shape
+    fp = act_prime(z)
+    out = np.zeros((N, D))
+    for i in range(N):
+        for j in range(D):
+            total = 0.0
+            for k in range(delta_next.shape[1]):
+                total += delta_next[i, k] * W_next[j, k]
+            out[i, j] = total * fp[i, j]
+    return out
+""",
+        layer_grads_answer="""
+def layer_grads(a_prev, delta):
+    dW = np.zeros((a_prev.shape[1], delta.shape[1]))
+    db = np.zeros(delta.shape[1])
+    for i in range(a_prev.shape[0]):
+        dW += np.outer(a_prev[i], delta[i])
+        db += delta[i]
+    return dW, db
+""",
+        backward_answer="""
+def backward(params, cache, delta_L, act_prime):
+    L = len(params) // 2
+    out = []
+    delta = delta_L
+    for l in reversed(range(1, L + 1)):
+        out = [cache.a[l - 1].T @ delta, delta.sum(axis=0)] + out
+        if l > 1:
+            delta = (delta @ params[2 * (l - 1)].T) * act_prime(cache.z[l - 1])
+    return out
+""",
+    ),
+    "correct_einsum": _right(
+        hidden_delta_answer=_hd('np.einsum("ik,jk->ij", delta_next, W_next) * act_prime(z)'),
+        layer_grads_answer=_lg('np.einsum("ij,ik->jk", a_prev, delta)', 'np.einsum("ik->k", delta)'),
+        fixed_backward_answer="""
+def fixed_backward(params, cache, delta_L, act_prime):
+    L = len(params) // 2
+    grads = [None] * (2 * L)
+    delta = delta_L
+    for l in range(L, 0, -1):
+        grads[2 * l - 2] = np.einsum("nj,nk->jk", cache.a[l - 1], delta)
+        grads[2 * l - 1] = np.einsum("nk->k", delta)
+        if l > 1:
+            delta = np.einsum("nk,jk->nj", delta, params[2 * l - 2]) * act_prime(cache.z[l - 1])
+    return grads
+""",
+    ),
+    "correct_algebraic": _right(
+        hidden_delta_answer=_hd("act_prime(z) * (W_next @ delta_next.T).T"),
+        layer_grads_answer=_lg("(delta.T @ a_prev).T", "np.ones(len(delta)) @ delta"),
+    ),
+    "correct_float32": _right(
+        hidden_delta_answer=_hd("(delta_next.astype(np.float32) @ W_next.T.astype(np.float32)) * act_prime(z).astype(np.float32)"),
+        layer_grads_answer=_lg("a_prev.astype(np.float32).T @ delta.astype(np.float32)", "delta.astype(np.float32).sum(axis=0)"),
+    ),
+    # backward built from the learner's own pieces (as the notebook suggests), all three written here.
+    "correct_from_own_pieces": _right(
+        hidden_delta_answer=_hd("np.multiply(delta_next.dot(W_next.T), act_prime(z))"),
+        layer_grads_answer=_lg("np.dot(a_prev.T, delta)", "np.sum(delta, axis=0)"),
+        backward_answer="""
+def backward(params, cache, delta_L, act_prime):
+    L = len(params) // 2
+    grads = [None] * (2 * L)
+    delta = delta_L
+    for l in range(L, 0, -1):
+        grads[2 * l - 2], grads[2 * l - 1] = layer_grads(cache.a[l - 1], delta)
+        if l > 1:
+            delta = hidden_delta(delta, params[2 * l - 2], cache.z[l - 1], act_prime)
+    return grads
+""",
+    ),
+}
