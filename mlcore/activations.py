@@ -188,7 +188,7 @@ def softmax(z):
     if z.ndim == 0:
         raise ValueError("z has shape () (a single number), expected logits of shape (N, K)")
     check_nonempty(z, "z")
-    m = z.max(axis=-1, keepdims=True)
+    m = np.maximum.reduce(z, axis=-1, keepdims=True)
     # max propagates NaN and +inf, so one cheap test on the row maxima catches both (their sum is
     # finite unless one is not, or unless it overflows: then the exact test decides).
     if not math.isfinite(m.sum()) and not np.isfinite(m).all():
@@ -197,7 +197,7 @@ def softmax(z):
     # Subtracting the row maximum leaves softmax unchanged and keeps exp from overflowing.
     e = z - m
     np.exp(e, out=e)
-    e /= e.sum(axis=-1, keepdims=True)
+    e /= np.add.reduce(e, axis=-1, keepdims=True)
     return e
 
 

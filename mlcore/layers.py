@@ -159,5 +159,5 @@ def layer_grads(a_prev, delta):
             f"one row per sample, and a_prev has shape {a_prev.shape}"
         )
     dW = a_prev.T @ delta
-    db = delta.sum(axis=0)
+    db = np.add.reduce(delta, axis=0)
     return dW, db

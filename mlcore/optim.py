@@ -31,6 +31,12 @@ def _check_lists(params, grads, grads_name="grads"):
         raise ValueError(f"{grads_name} has {len(grads)} entries, expected {len(params)} (one per entry of params)")
 
 
+def _fast_pair(p, g):
+    """True for the common case that needs no conversion: two same-shape, same-dtype float arrays."""
+    return (type(p) is np.ndarray and type(g) is np.ndarray and p.shape == g.shape
+            and p.dtype == g.dtype and p.dtype.char in "fd")
+
+
 def _pair(p, g, i, g_name):
     p = _as_param(p, f"params[{i}]")
     g = _as_param(g, f"{g_name}[{i}]")
@@ -65,6 +71,11 @@ def gd_step(params, grads, lr):
     lr = check_scalar(lr, "lr", minimum=0.0)
     new = []
     for i, (p, g) in enumerate(zip(params, grads)):
+        if _fast_pair(p, g):
+            step = np.multiply(g, -lr)  # one fresh array, then in place: half the traffic of p - lr * g
+            step += p
+            new.append(step)
+            continue
         p, g = _pair(p, g, i, "grads")
         if type(p) is float:
             new.append(p - lr * float(g))
