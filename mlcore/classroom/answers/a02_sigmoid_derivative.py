@@ -1,0 +1,295 @@
+"""Synthetic submissions of ``02_sigmoid_derivative``: the blank one, the correct one, one per diagnosed
+mistake (COURSE.md's tanh(z)(1 - tanh(z)) and the derivative taken at a instead of z among them), and correct
+answers written differently (loops, np.vectorize, einsum, algebraic variants, float32, booleans for relu').
+
+See :mod:`mlcore.classroom.answers` for the format. The correct ``sigmoid_prime`` here uses
+``mlcore.sigmoid`` (as the notebook allows), so a variant's wrong ``sigmoid`` fails only its own cell.
+"""
+
+ASSIGNMENT = "02_sigmoid_derivative"
+
+#: Points of each test cell (as in the notebook).
+POINTS = {"sigmoid_tests": 1, "sigmoid_prime_tests": 1, "tanh_prime_tests": 1, "relu_prime_tests": 1}
+
+#: Which test cell grades which answer cell.
+TEST_OF = {
+    "sigmoid_answer": "sigmoid_tests",
+    "sigmoid_prime_answer": "sigmoid_prime_tests",
+    "tanh_prime_answer": "tanh_prime_tests",
+    "relu_prime_answer": "relu_prime_tests",
+}
+
+CORRECT = {
+    "sigmoid_answer": """
+def sigmoid(z):
+    e = np.exp(-np.abs(z))             # never overflows
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+""",
+    "sigmoid_prime_answer": """
+def sigmoid_prime(z):
+    s = mlcore.sigmoid(z)
+    return s * (1.0 - s)
+""",
+    "tanh_prime_answer": """
+def tanh_prime(z):
+    return 1.0 - np.tanh(z) ** 2
+""",
+    "relu_prime_answer": """
+def relu_prime(z):
+    return np.where(z > 0, 1.0, 0.0)
+""",
+}
+
+
+def _wrong(mistakes, **answers):
+    """A submission: the correct answers with some replaced; ``mistakes`` maps answer cell -> mistake key."""
+    merged = dict(CORRECT, **answers)
+    failing = {TEST_OF[cell]: key for cell, key in mistakes.items()}
+    points = {test: (0 if test in failing else pts) for test, pts in POINTS.items()}
+    return {"answers": merged, "points": points, "mistakes": failing}
+
+
+def _right(**answers):
+    return _wrong({}, **answers)
+
+
+VARIANTS = {
+    # ------------------------------------------------------------------ nothing written, everything right
+    "blank": {
+        "answers": {},
+        "points": {test: 0 for test in POINTS},
+        "mistakes": {test: "not_implemented" for test in POINTS},
+    },
+    "correct": _right(),
+
+    # ------------------------------------------------------------------ sigmoid: COURSE.md's "warning-free"
+    # The textbook formula: right numbers, but "overflow encountered in exp" at z = -1000.
+    "sigmoid_textbook_overflow": _wrong({"sigmoid_answer": "warning"}, sigmoid_answer="""
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+"""),
+    # np.where evaluates both branches for every entry, so the two-branch idea still overflows.
+    "sigmoid_where_both_branches": _wrong({"sigmoid_answer": "warning"}, sigmoid_answer="""
+def sigmoid(z):
+    return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
+"""),
+    "sigmoid_exp_over_one_plus_exp": _wrong({"sigmoid_answer": "sigmoid_nan_large_z"}, sigmoid_answer="""
+def sigmoid(z):
+    return np.exp(z) / (1 + np.exp(z))
+"""),
+    "sigmoid_sign": _wrong({"sigmoid_answer": "sigmoid_sign"}, sigmoid_answer="""
+def sigmoid(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, e / (1 + e), 1 / (1 + e))     # branches swapped
+"""),
+    "sigmoid_is_tanh": _wrong({"sigmoid_answer": "sigmoid_is_tanh"}, sigmoid_answer="""
+def sigmoid(z):
+    return np.tanh(z)                   # the other S-shaped curve
+"""),
+    "sigmoid_in_place": _wrong({"sigmoid_answer": "in_place"}, sigmoid_answer="""
+def sigmoid(z):
+    positive = z >= 0
+    np.abs(z, out=z)                    # reuses the caller's array
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    return np.where(positive, 1 / (1 + z), z / (1 + z))
+"""),
+    "sigmoid_calls_reference": _wrong({"sigmoid_answer": "reference"}, sigmoid_answer="""
+from mlcore.activations import sigmoid as library_sigmoid
+
+def sigmoid(z):
+    return library_sigmoid(z)
+"""),
+
+    # ------------------------------------------------------------------ sigmoid_prime
+    "sigmoid_prime_returns_activation": _wrong({"sigmoid_prime_answer": "activation_not_derivative"}, sigmoid_prime_answer="""
+def sigmoid_prime(z):
+    return mlcore.sigmoid(z)
+"""),
+    # COURSE.md: the derivative taken with respect to the wrong variable (sigma' applied to a = sigma(z)).
+    "sigmoid_prime_at_a": _wrong({"sigmoid_prime_answer": "derivative_at_a"}, sigmoid_prime_answer="""
+def sigmoid_prime(z):
+    a = mlcore.sigmoid(z)
+    s = mlcore.sigmoid(a)
+    return s * (1 - s)
+"""),
+    "sigmoid_prime_plus": _wrong({"sigmoid_prime_answer": "sigmoid_prime_plus"}, sigmoid_prime_answer="""
+def sigmoid_prime(z):
+    s = mlcore.sigmoid(z)
+    return s * (1 + s)
+"""),
+    "sigmoid_prime_tanh_pattern": _wrong({"sigmoid_prime_answer": "tanh_pattern_for_sigmoid"}, sigmoid_prime_answer="""
+def sigmoid_prime(z):
+    return 1 - mlcore.sigmoid(z) ** 2
+"""),
+    "sigmoid_prime_one_minus_only": _wrong({"sigmoid_prime_answer": "one_minus_sigma_only"}, sigmoid_prime_answer="""
+def sigmoid_prime(z):
+    return 1 - mlcore.sigmoid(z)
+"""),
+    "sigmoid_prime_returns_none": _wrong({"sigmoid_prime_answer": "none"}, sigmoid_prime_answer="""
+def sigmoid_prime(z):
+    s = mlcore.sigmoid(z)
+    derivative = s * (1 - s)
+"""),
+
+    # ------------------------------------------------------------------ tanh_prime: COURSE.md's misconception
+    "tanh_prime_sigmoid_pattern": _wrong({"tanh_prime_answer": "tanh_sigmoid_pattern"}, tanh_prime_answer="""
+def tanh_prime(z):
+    t = np.tanh(z)
+    return t * (1 - t)
+"""),
+    # COURSE.md: the activation applied twice (tanh of an already-activated value).
+    "tanh_prime_at_a": _wrong({"tanh_prime_answer": "derivative_at_a"}, tanh_prime_answer="""
+def tanh_prime(z):
+    a = np.tanh(z)
+    return 1 - np.tanh(a) ** 2
+"""),
+    "tanh_prime_returns_activation": _wrong({"tanh_prime_answer": "activation_not_derivative"}, tanh_prime_answer="""
+def tanh_prime(z):
+    return np.tanh(z)
+"""),
+    "tanh_prime_no_square": _wrong({"tanh_prime_answer": "tanh_no_square"}, tanh_prime_answer="""
+def tanh_prime(z):
+    return 1 - np.tanh(z)
+"""),
+    "tanh_prime_plus_square": _wrong({"tanh_prime_answer": "tanh_plus_square"}, tanh_prime_answer="""
+def tanh_prime(z):
+    return 1 + np.tanh(z) ** 2
+"""),
+    "tanh_prime_is_sigmoid_prime": _wrong({"tanh_prime_answer": "sigmoid_prime_for_tanh"}, tanh_prime_answer="""
+def tanh_prime(z):
+    s = 1 / (1 + np.exp(-z))
+    return s * (1 - s)
+"""),
+    "tanh_prime_sech": _wrong({"tanh_prime_answer": "sech_not_squared"}, tanh_prime_answer="""
+def tanh_prime(z):
+    return 1 / np.cosh(z)
+"""),
+    "tanh_prime_sign": _wrong({"tanh_prime_answer": "sign"}, tanh_prime_answer="""
+def tanh_prime(z):
+    return np.tanh(z) ** 2 - 1
+"""),
+
+    # ------------------------------------------------------------------ relu_prime
+    "relu_prime_one_at_zero": _wrong({"relu_prime_answer": "relu_prime_one_at_zero"}, relu_prime_answer="""
+def relu_prime(z):
+    return (z >= 0).astype(float)
+"""),
+    "relu_prime_half_at_zero": _wrong({"relu_prime_answer": "relu_prime_half_at_zero"}, relu_prime_answer="""
+def relu_prime(z):
+    return np.heaviside(z, 0.5)
+"""),
+    "relu_prime_returns_activation": _wrong({"relu_prime_answer": "activation_not_derivative"}, relu_prime_answer="""
+def relu_prime(z):
+    return np.maximum(z, 0)
+"""),
+    "relu_prime_flipped": _wrong({"relu_prime_answer": "relu_prime_flipped"}, relu_prime_answer="""
+def relu_prime(z):
+    return np.where(z > 0, 0.0, 1.0)
+"""),
+    "relu_prime_sign_function": _wrong({"relu_prime_answer": "sign_function"}, relu_prime_answer="""
+def relu_prime(z):
+    return np.sign(z)
+"""),
+    # Python's `if` on a whole array: "truth value of an array ... is ambiguous".
+    "relu_prime_if_on_array": _wrong({"relu_prime_answer": "exception"}, relu_prime_answer="""
+def relu_prime(z):
+    if z > 0:
+        return 1.0
+    return 0.0
+"""),
+
+    # ------------------------------------------------------------------ correct, written differently
+    "correct_loops": _right(
+        sigmoid_answer="""
+def sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    out = np.empty(z.shape)
+    for index, v in np.ndenumerate(z):
+        if v >= 0:
+            out[index] = 1 / (1 + np.exp(-v))
+        else:
+            out[index] = np.exp(v) / (1 + np.exp(v))
+    return out
+""",
+        sigmoid_prime_answer="""
+def sigmoid_prime(z):
+    out = np.zeros(np.shape(z))
+    for index in np.ndindex(out.shape):
+        s = mlcore.sigmoid(z[index])
+        out[index] = s * (1 - s)
+    return out
+""",
+        relu_prime_answer="""
+def relu_prime(z):
+    out = np.zeros(np.shape(z))
+    for index in np.ndindex(out.shape):
+        if z[index] > 0:
+            out[index] = 1.0
+    return out
+""",
+    ),
+    "correct_vectorize": _right(
+        tanh_prime_answer="""
+tanh_prime = np.vectorize(lambda v: 1 - np.tanh(v) ** 2, otypes=[float])
+""",
+        relu_prime_answer="""
+relu_prime = np.vectorize(lambda v: 1.0 if v > 0 else 0.0, otypes=[float])
+""",
+    ),
+    # tanh(z) = 2 sigma(2z) - 1 both ways, sigma' through the learner's own sigmoid, booleans for relu'.
+    "correct_algebraic": _right(
+        sigmoid_answer="""
+def sigmoid(z):
+    return 0.5 * (1 + np.tanh(0.5 * z))
+""",
+        sigmoid_prime_answer="""
+def sigmoid_prime(z):
+    return sigmoid(z) * sigmoid(-z)          # sigma(-z) = 1 - sigma(z)
+""",
+        tanh_prime_answer="""
+def tanh_prime(z):
+    s = mlcore.sigmoid(2 * z)
+    return 4 * s * (1 - s)                   # tanh(z) = 2 sigma(2z) - 1
+""",
+        relu_prime_answer="""
+def relu_prime(z):
+    return z > 0                             # booleans with the right values are accepted
+""",
+    ),
+    "correct_einsum_logaddexp": _right(
+        sigmoid_answer="""
+def sigmoid(z):
+    return np.exp(-np.logaddexp(0.0, -z))    # log sigma(z) = -log(1 + e^{-z})
+""",
+        tanh_prime_answer="""
+def tanh_prime(z):
+    t = np.tanh(np.asarray(z, dtype=float))
+    return 1 - np.einsum("...,...->...", t, t)
+""",
+        relu_prime_answer="""
+def relu_prime(z):
+    return np.heaviside(z, 0.0)
+""",
+    ),
+    "correct_float32": _right(
+        sigmoid_answer="""
+def sigmoid(z):
+    e = np.exp(-np.abs(z)).astype(np.float32)
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+""",
+        sigmoid_prime_answer="""
+def sigmoid_prime(z):
+    s = mlcore.sigmoid(np.asarray(z, dtype=np.float32))
+    return s * mlcore.sigmoid(-np.asarray(z, dtype=np.float32))
+""",
+        tanh_prime_answer="""
+def tanh_prime(z):
+    return 1 / np.cosh(np.asarray(z, dtype=np.float32)) ** 2
+""",
+        relu_prime_answer="""
+def relu_prime(z):
+    return (z > 0).astype(np.float32)
+""",
+    ),
+}
