@@ -44,7 +44,16 @@ def _pair(y, y_name, other, other_name):
     other = as_float_array(other, other_name)
     check_same_shape(y, y_name, other, other_name)
     check_nonempty(y, y_name)
+    if y.dtype != other.dtype:
+        # Targets take the dtype of the predictions, so float32 predictions give float32 results
+        # even with integer or float64 labels.
+        y = y.astype(other.dtype)
     return y, other
+
+
+def _clip(p):
+    """p clipped to [EPS, 1 - EPS], in float64: in float32, 1 - 1e-12 would round back to 1."""
+    return np.clip(p.astype(np.float64, copy=False), EPS, 1.0 - EPS)
 
 
 def _targets01(y, name="y"):
@@ -173,7 +182,7 @@ def binary_cross_entropy(y, p):
     y, p = _pair(y, "y", p, "p")
     _targets01(y)
     check_unit_interval(p, "p")
-    p = np.clip(p, EPS, 1.0 - EPS)
+    p = _clip(p)
     return float(-np.mean(y * np.log(p) + (1.0 - y) * np.log1p(-p)))
 
 
@@ -184,7 +193,8 @@ def bce_grad(y, p):
     .. math:: \frac{\partial L}{\partial p} = \frac{p - y}{p (1 - p)} \cdot \frac{1}{n}, \quad n = \texttt{y.size}
 
     Like the loss, this uses ``p`` clipped to ``[1e-12, 1 - 1e-12]``, so it is finite for ``p``
-    exactly 0 or 1 (and matches the derivative of the clipped loss inside the interval).
+    exactly 0 or 1 (and matches the derivative of the clipped loss inside the interval). The
+    arithmetic runs in float64; a float32 ``p`` gets a float32 result.
 
     Parameters
     ----------
@@ -198,8 +208,9 @@ def bce_grad(y, p):
     y, p = _pair(y, "y", p, "p")
     _targets01(y)
     check_unit_interval(p, "p")
-    p = np.clip(p, EPS, 1.0 - EPS)
-    return (p - y) / (p * (1.0 - p)) / y.size
+    dtype = p.dtype
+    p = _clip(p)
+    return ((p - y) / (p * (1.0 - p)) / y.size).astype(dtype, copy=False)
 
 
 def bce_with_logits(y, z):

@@ -157,3 +157,22 @@ def test_losses_are_non_negative(data):
     assert mlcore.bce_with_logits(y, z) >= 0
     labels = (y > 0).astype(int)
     assert mlcore.softmax_cross_entropy(labels, np.column_stack([z, -z])) >= 0
+
+
+def test_targets_follow_the_dtype_of_the_predictions():
+    p32 = np.array([0.2, 0.7], dtype=np.float32)
+    labels = np.array([0, 1])
+    assert mlcore.mse_grad(labels, p32).dtype == np.float32
+    assert mlcore.bce_grad(labels, p32).dtype == np.float32
+    assert mlcore.bce_with_logits_grad(labels.astype(np.float64), p32).dtype == np.float32
+    np.testing.assert_allclose(mlcore.bce_grad(labels, p32), mlcore.bce_grad(labels, p32.astype(np.float64)), rtol=1e-5)
+
+
+def test_bce_is_finite_at_0_and_1_in_float32_too():
+    y = np.array([1.0, 0.0], dtype=np.float32)
+    p = np.array([0.0, 1.0], dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = mlcore.binary_cross_entropy(y, p)
+        grad = mlcore.bce_grad(y, p)
+    assert np.isfinite(loss) and np.all(np.isfinite(grad)) and grad.dtype == np.float32
