@@ -19,6 +19,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
 
 from browser_util import (
     CHROMIUM,
@@ -57,8 +59,6 @@ def lab(tmp_path_factory):
 def browser(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `bash .ci/run` installs Debian's chromium package")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
@@ -123,6 +123,7 @@ def open_notebook(page, lab, relpath, workspace):
         f"() => {{ const p = {_PANEL}; const s = p && p.sessionContext && p.sessionContext.session;"
         " return !!(s && s.kernel && s.kernel.status === 'idle'); }", timeout=RUN_TIMEOUT_MS,
     )
+    page.evaluate(_COUNT_BUSY)
     # Start from a clean slate, so "executed" below means executed in this run.
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
 
@@ -142,10 +143,6 @@ def _wait_until_settled(page, first_index):
         }}""",
         timeout=RUN_TIMEOUT_MS, polling=250,
     )
-
-
-def _wait_idle(page):
-    page.wait_for_function(f"() => ({_STATE})().kernel === 'idle'", timeout=RUN_TIMEOUT_MS, polling=250)
 
 
 def _unexecuted(state):
@@ -186,56 +183,104 @@ _FIGURES = """(cell) => {
 }"""
 
 
-def check_widgets(page, nb, *, move_sliders):
-    """Every widget output renders; with ``move_sliders``, each slider moved by the keyboard changes the
-    figure of its cell (or, in a cell without a figure, at least its own value)."""
+def check_widgets(page, nb, *, move_controls):
+    """Every widget output renders. With ``move_controls``, every control of every widget is changed as a
+    learner would (a slider by the keyboard, a toggle button or a drop-down by the mouse) and the figure of
+    its cell must change; a control that only takes effect through a button (Train) gets that button
+    clicked. In a cell without a figure, the control's own value must change."""
     widget_cells = [
         i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
-        and any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs)
+        and any(_WIDGET in o.get("data", {}) for o in cell.outputs)
     ]
     for index in widget_cells:
         cell = _cell(page, index)
         cell.scroll_into_view_if_needed()
-        views = sum("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in nb.cells[index].outputs)
-        rendered = cell.locator(".jp-OutputArea-output > .jupyter-widgets")
+        views = sum(_WIDGET in o.get("data", {}) for o in nb.cells[index].outputs)
         page.wait_for_function(
             "([cell, n]) => cell.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets').length >= n",
             arg=[cell.element_handle(), views],
         )
-        assert rendered.count() >= views, f"cell {index}: {rendered.count()} of {views} widgets rendered"
         text = cell.locator(".jp-Cell-outputArea").inner_text()
         assert "Error displaying widget" not in text, f"cell {index}: {text[:300]}"
-        if not move_sliders:
+        if not move_controls:
             continue
         handles = cell.locator(".widget-slider .noUi-handle")
         for k in range(handles.count()):
-            handle = handles.nth(k)
-            if handle.get_attribute("aria-disabled") == "true":
-                continue
-            _move_slider(page, cell, handle, index, k)
+            if handles.nth(k).get_attribute("aria-disabled") != "true":
+                _change(page, cell, f"cell {index}, slider {k}", lambda h=handles.nth(k): _move_slider(page, h))
+        groups = cell.locator(".widget-toggle-buttons")
+        for k in range(groups.count()):
+            others = groups.nth(k).locator("button.widget-toggle-button:not(.mod-active):not([disabled])")
+            if others.count():
+                _change(page, cell, f"cell {index}, toggle buttons {k}", others.first.click)
+        selects = cell.locator(".widget-dropdown select:not([disabled])")
+        for k in range(selects.count()):
+            if selects.nth(k).locator("option").count() > 1:
+                _change(page, cell, f"cell {index}, drop-down {k}", lambda sel=selects.nth(k): _pick_other(sel))
     return widget_cells
 
 
-def _move_slider(page, cell, handle, index, k):
-    figures_before = page.evaluate(_FIGURES, cell.element_handle())
-    value_before = handle.get_attribute("aria-valuenow")
-    key = "ArrowLeft" if float(value_before) >= float(handle.get_attribute("aria-valuemax")) else "ArrowRight"
+_WIDGET = "application/vnd.jupyter.widget-view+json"
+
+# Counts the kernel's busy periods, so the test knows when the kernel has answered a widget change.
+_COUNT_BUSY = f"""() => {{
+    if (window.__busyCount !== undefined) return;
+    window.__busyCount = 0;
+    {_PANEL}.sessionContext.statusChanged.connect((_, status) => {{
+        if (status === 'busy') window.__busyCount += 1;
+    }});
+}}"""
+
+
+def _kernel_round(page, action):
+    """Do ``action``, then wait until the kernel has been busy since and is idle again."""
+    before = page.evaluate("() => window.__busyCount")
+    action()
+    page.wait_for_function(
+        f"() => window.__busyCount > {before} && ({_STATE})().kernel === 'idle'", timeout=RUN_TIMEOUT_MS, polling=100,
+    )
+
+
+def _figures_changed(page, cell, before, timeout):
+    try:
+        page.wait_for_function(
+            f"([cell, before]) => {{ const now = ({_FIGURES})(cell);"
+            " return now.length > 0 && JSON.stringify(now) !== JSON.stringify(before); }",
+            arg=[cell.element_handle(), before], timeout=timeout,
+        )
+        return True
+    except PlaywrightTimeout:
+        return False
+
+
+def _change(page, cell, label, action):
+    before = page.evaluate(_FIGURES, cell.element_handle())
+    _kernel_round(page, action)
+    if not before:
+        return
+    # The kernel has answered; the output reaches the page with (or right after) its idle message.
+    if _figures_changed(page, cell, before, timeout=10_000):
+        return
+    buttons = cell.locator("button.widget-button:not([disabled])")
+    if buttons.count():
+        _kernel_round(page, buttons.first.click)
+        if _figures_changed(page, cell, before, timeout=10_000):
+            return
+    pytest.fail(f"{label}: changing it did not change the figure")
+
+
+def _move_slider(page, handle):
+    value = handle.get_attribute("aria-valuenow")
+    key = "ArrowLeft" if float(value) >= float(handle.get_attribute("aria-valuemax")) else "ArrowRight"
     handle.focus()
     for _ in range(3):
         handle.press(key)
-    page.wait_for_function(
-        "([h, v]) => h.getAttribute('aria-valuenow') !== v", arg=[handle.element_handle(), value_before],
-    )
-    if figures_before:
-        try:
-            page.wait_for_function(
-                f"([cell, before]) => {{ const now = ({_FIGURES})(cell); const s = ({_STATE})();"
-                " return s.kernel === 'idle' && now.length > 0 && JSON.stringify(now) !== JSON.stringify(before); }",
-                arg=[cell.element_handle(), figures_before], timeout=WIDGET_TIMEOUT_MS,
-            )
-        except Exception as error:  # playwright's TimeoutError, reported as a test failure
-            pytest.fail(f"cell {index}, slider {k}: moving it {key} did not change the figure ({error})")
-    _wait_idle(page)
+    page.wait_for_function("([h, v]) => h.getAttribute('aria-valuenow') !== v", arg=[handle.element_handle(), value])
+
+
+def _pick_other(select):
+    index = select.evaluate("s => s.selectedIndex")
+    select.select_option(index=1 if index == 0 else 0)
 
 
 def validate(page):
@@ -308,7 +353,7 @@ def test_released_notebook_in_browser(page, lab, relpath):
     state = _state(page)
     assert not _unexecuted(state), f"cells never ran: {_unexecuted(state)}"
     assert unexpected_errors(nb, solution_of(COURSE / relpath)) == [], "errors not from the unfilled answers"
-    widget_cells = check_widgets(page, nb, move_sliders=True)
+    widget_cells = check_widgets(page, nb, move_controls=True)
     screenshot(page, nb, widget_cells, name)
     classes, text = validate(page)
     assert "There was an error running the validate command" not in text, text[:2000]
@@ -324,7 +369,7 @@ def test_solution_notebook_in_browser(page, lab, relpath):
     assert errors == [], "a solution notebook must run without errors"
     state = _state(page)
     assert not _unexecuted(state), f"cells never ran: {_unexecuted(state)}"
-    widget_cells = check_widgets(page, nb, move_sliders=False)
+    widget_cells = check_widgets(page, nb, move_controls=False)
     screenshot(page, nb, widget_cells, name)
     classes, text = validate(page)
     assert "validation-success" in classes and "Success! Your notebook passes all the tests." in text, text[:2000]
