@@ -1,0 +1,97 @@
+"""Benchmark (not a test): grade a synthetic class with 1 and with 2 workers, against the kernel floor.
+
+    .venv/bin/python benchmarks/bench_class.py                  # 100 students x every released notebook
+    .venv/bin/python benchmarks/bench_class.py --students 20    # smaller, when time is short
+
+Prints, for each worker count: wall time of the whole `grade` (autograde + feedback + export, setup
+included), seconds per notebook-submission, and its ratio to the kernel floor measured in the same run
+(start a kernel, run one trivial cell, stop it: median of several); then the speedup of 2 workers over 1.
+Each worker count grades its own copy of the class into a fresh SQLite gradebook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mlcore.classroom.grade import grade_class, list_assignments  # noqa: E402
+from mlcore.classroom.synthetic import make_class  # noqa: E402
+
+
+def kernel_floor(repeats=5):
+    """Median seconds to start a python3 kernel, run `1 + 1` and stop it (nbclient, like nbgrader)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    times = []
+    for _ in range(repeats):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell("1 + 1")]
+        t0 = time.perf_counter()
+        NotebookClient(nb, kernel_name="python3").execute()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def build_course(dest, assignments):
+    for folder in ("solutions", "notebooks"):
+        for a in assignments:
+            shutil.copytree(ROOT / folder / a, dest / folder / a)
+    shutil.copy(ROOT / "nbgrader_config.py", dest / "nbgrader_config.py")
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--students", type=int, default=100)
+    p.add_argument("--assignments", nargs="*", default=None, help="default: every released notebook")
+    p.add_argument("--workers", default="1,2", help="comma-separated worker counts (default 1,2)")
+    p.add_argument("--timeout", type=int, default=10, help="per-cell timeout (the infinite loops cost this)")
+    p.add_argument("--no-broken", action="store_true", help="no timeouts, dead kernels, missing notebooks")
+    p.add_argument("--seed", type=int, default=0)
+    args = p.parse_args(argv)
+
+    assignments = args.assignments or list_assignments(ROOT)
+    counts = [int(w) for w in args.workers.split(",")]
+    floor_before = kernel_floor()
+    print(f"class: {args.students} students x {len(assignments)} notebooks ({', '.join(assignments)}); "
+          f"cores: {os.cpu_count()}; per-cell timeout {args.timeout} s; broken submissions: {not args.no_broken}")
+    walls = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for w in counts:
+            course = Path(tmp) / f"class_w{w}"
+            build_course(course, assignments)
+            plan = make_class(course, args.students, seed=args.seed, assignments=assignments,
+                              broken=not args.no_broken)
+            kinds = [per[a]["kind"] for per in plan["students"].values() for a in assignments]
+            executed = sum(k not in ("missing", "renamed") for k in kinds)
+            timeouts = kinds.count("timeout")
+            t0 = time.perf_counter()
+            result = grade_class(course, assignments, workers=w, timeout=args.timeout, progress=False)
+            walls[w] = time.perf_counter() - t0
+            walls[(w, "n")] = (len(kinds), executed, timeouts, len(result.errors))
+    floor = statistics.median([floor_before, kernel_floor()])
+    print(f"kernel floor (start, one trivial cell, stop): {floor:.2f} s")
+    print(f"{'workers':>7} {'wall s':>8} {'subs':>5} {'ran':>5} {'timeouts':>8} {'s/sub':>7} {'x floor':>8} "
+          f"{'s/sub excl. timeouts':>21} {'x floor':>8} {'errors':>6}")
+    for w in counts:
+        n, ran, timeouts, errors = walls[(w, "n")]
+        per = walls[w] / ran
+        # The infinite loops wait out the timeout on one worker each: take that wait out for the rate.
+        per_excl = max(walls[w] - timeouts * args.timeout / w, 0) / ran
+        print(f"{w:>7} {walls[w]:>8.1f} {n:>5} {ran:>5} {timeouts:>8} {per:>7.2f} {per / floor:>8.2f} "
+              f"{per_excl:>21.2f} {per_excl / floor:>8.2f} {errors:>6}")
+    if 1 in counts and 2 in counts:
+        print(f"speedup of 2 workers over 1: {walls[1] / walls[2]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
