@@ -44,7 +44,8 @@ def linear_forward(x, W, b):
             f"W has shape {W.shape}, expected ({x.shape[1]}, {W.shape[1]}): "
             f"W needs one row per column of x, and x has shape {x.shape}"
         )
-    check_shape(b, "b", (W.shape[1],), why=f"one bias per column of W (W has shape {W.shape})")
+    if b.shape != (W.shape[1],):
+        check_shape(b, "b", (W.shape[1],), why=f"one bias per column of W (W has shape {W.shape})")
     z = x @ W
     z += b  # z is a fresh array, adding in place saves a copy
     return z, (x, W, b)
@@ -75,7 +76,8 @@ def linear_backward(dz, cache):
         raise TypeError("cache must be the (x, W, b) tuple returned by linear_forward")
     x, W, _ = cache
     dz = _matrix(dz, "dz", "(N, D_out)")
-    check_shape(dz, "dz", (x.shape[0], W.shape[1]), why=f"the shape of z = x @ W + b (x {x.shape}, W {W.shape})")
+    if dz.shape != (x.shape[0], W.shape[1]):
+        check_shape(dz, "dz", (x.shape[0], W.shape[1]), why=f"the shape of z = x @ W + b (x {x.shape}, W {W.shape})")
     dx = dz @ W.T
     dW, db = layer_grads(x, dz)
     return dx, dW, db
@@ -125,7 +127,7 @@ def hidden_delta(delta_next, W_next, z, act_prime):
             f"(the shape of z): act_prime must work elementwise"
         )
     delta = delta_next @ W_next.T
-    if delta.dtype == np.result_type(delta, fp):
+    if fp.dtype == delta.dtype:
         delta *= fp  # delta is fresh; multiplying in place saves an (N, D) temporary
         return delta
     return delta * fp

@@ -19,7 +19,7 @@ from ._validate import (
     check_shape,
     check_unit_interval,
 )
-from .activations import sigmoid, softmax
+from .activations import _row_max, _row_sum, sigmoid, softmax
 
 __all__ = [
     "mse",
@@ -282,16 +282,16 @@ def softmax_cross_entropy(y, z):
     float, >= 0
     """
     y, z = _logits_and_labels(y, z)
-    m = z.max(axis=1, keepdims=True)
-    if not math.isfinite(m.sum()):
+    m = _row_max(z)
+    if not math.isfinite(np.add.reduce(m, axis=None)):
         check_finite(z, "z")
     # log-sum-exp with the row maximum taken out: exp never overflows.
     s = z - m
     picked = s[np.arange(z.shape[0]), y]
     np.exp(s, out=s)
-    lse = np.log(s.sum(axis=1))
+    lse = np.log(_row_sum(s)[:, 0])
     lse -= picked
-    return float(lse.sum()) / z.shape[0]
+    return float(np.add.reduce(lse)) / z.shape[0]
 
 
 @reference("softmax_cross_entropy_grad")
