@@ -8,7 +8,9 @@ Sections (append new helpers to the matching section, or start a new one at the 
 
 - generic: figures, labels, loss curves;
 - finite differences (notebook 00);
-- loss surfaces and descent paths (notebook 01; any two-parameter loss).
+- loss surfaces and descent paths (notebook 01; any two-parameter loss);
+- activations and vanishing gradients (notebook 02);
+- decision regions of a classifier on 2-D inputs (notebook 03).
 """
 
 import numpy as np

@@ -9,7 +9,8 @@ Sections (append new helpers to the matching section, or start a new one at the 
 
 - generic: :func:`interactive_figure`, :func:`log_slider`;
 - finite differences (notebook 00): :func:`finite_difference_explorer`;
-- gradient descent on a two-parameter loss (notebook 01): :func:`descent_path`, :func:`descent_explorer`.
+- gradient descent on a two-parameter loss (notebook 01): :func:`descent_path`, :func:`descent_explorer`;
+- vanishing gradients through a deep stack (notebook 02): :func:`vanishing_gradients`.
 """
 
 import numpy as np
