@@ -65,10 +65,20 @@ def _stable_sigmoid(z):
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
+def _sigmoid_cases(rng, hidden):
+    """Values up to about ±2000, and -1000 in every case: exp(1000) overflows."""
+    cases = []
+    for s in size_plan(rng, hidden, ("N",)):
+        z = rng.normal(size=s["N"]) * 800
+        z[0] = -1000.0
+        cases.append({"z": z})
+    return cases
+
+
 TOY_SIGMOID = Exercise(
     name="toy_sigmoid",
     reference=_stable_sigmoid,
-    cases=lambda rng, hidden: [{"z": rng.normal(size=s["N"]) * 800} for s in size_plan(rng, hidden, ("N",))],
+    cases=_sigmoid_cases,
     sizes=lambda z: {"N": z.size},
     no_warnings=True,
 )
@@ -307,6 +317,34 @@ def test_warning_fails_only_where_the_warning_is_the_mistake(hidden):
 
     error = failure("toy_sigmoid", naive_sigmoid, hidden)
     assert error.mistake == "warning" and "overflow" in str(error)
+
+
+def _cancelling_cases(rng, hidden):
+    """Sums that nearly cancel: the result is 1e-4 of its terms."""
+    cases = []
+    for s in size_plan(rng, hidden, ("N",)):
+        x = rng.uniform(1, 2, size=s["N"] + 1) * rng.choice([-1.0, 1.0], size=s["N"] + 1)
+        x[-1] = -(x[:-1].sum()) + 1e-4 * np.abs(x).sum() * rng.choice([-1.0, 1.0])
+        cases.append({"x": x})
+    return cases
+
+
+@BOTH
+@pytest.mark.parametrize("slack", [True, False])
+def test_float32_arithmetic_passes_a_cancelling_sum_only_with_rounding_slack(hidden, slack, monkeypatch):
+    exercise = Exercise(
+        "toy_sum", lambda x: float(x.sum()), _cancelling_cases, lambda x: {"N": x.size}, rounding_slack=slack
+    )
+    monkeypatch.setitem(EXERCISES, exercise.name, exercise)
+
+    def float32_sum(x):
+        return float(x.astype(np.float32).sum())
+
+    if slack:
+        check("toy_sum", float32_sum, hidden=hidden)
+        assert failure("toy_sum", lambda x: 2 * float32_sum(x), hidden).mistake == "factor"
+    else:
+        assert failure("toy_sum", float32_sum, hidden).mistake in ("mismatch", "factor")
 
 
 # ----------------------------------------------------------------------------- warnings and stderr

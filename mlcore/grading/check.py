@@ -21,10 +21,13 @@ import numpy as np
 
 from mlcore._guard import blocking
 from mlcore.grading import specs
+from mlcore.grading.compare import as_numbers, leaves, pick
 from mlcore.grading.diagnose import Run, describe_case, diagnose
 from mlcore.grading.pristine import pristine
 
 SEED_VARIABLE = "MLCORE_GRADING_SEED"
+FLOAT32_EPS = float(np.finfo(np.float32).eps)
+SLACK_FACTOR = 30  # float32 arithmetic inside a function rounds many times, not just its inputs
 
 
 class GradingError(AssertionError):
@@ -97,6 +100,38 @@ def _run_reference(exercise, case):
         return exercise.reference(*copy.deepcopy(case).values())
 
 
+def _perturbed(value, rng):
+    """``value`` with every float multiplied by (1 + u·eps32), u uniform in [-1, 1]."""
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return value * (1 + FLOAT32_EPS * rng.uniform(-1, 1, size=value.shape))
+    if isinstance(value, float):
+        return value * (1 + FLOAT32_EPS * float(rng.uniform(-1, 1)))
+    if isinstance(value, (list, tuple)):
+        return type(value)(_perturbed(item, rng) for item in value)
+    return value
+
+
+def _slack(exercise, case, expected, rng):
+    """Per leaf path, how far rounding the inputs to float32 moves the reference, times SLACK_FACTOR.
+
+    None when the reference refuses the rounded inputs (e.g. a probability pushed above 1).
+    """
+    try:
+        moved = [_run_reference(exercise, {k: _perturbed(v, rng) for k, v in case.items()}) for _ in range(2)]
+    except Exception:
+        return None
+    slack = {}
+    for _, path in leaves(expected, exercise.parts):
+        want = as_numbers(pick(expected, path))
+        shifts = [as_numbers(pick(m, path)) for m in moved]
+        if want is None or any(s is None or s.shape != want.shape for s in shifts):
+            return None
+        with np.errstate(all="ignore"):
+            biggest = np.max([np.abs(s - want) for s in shifts], axis=0)
+        slack[path] = SLACK_FACTOR * np.where(np.isfinite(biggest), biggest, 0.0)
+    return slack
+
+
 def _copied(value):
     try:
         return copy.deepcopy(value)
@@ -156,9 +191,10 @@ def _success_message(exercise, runs, seed, hidden):
     examples = "; ".join(shown) + ("; ..." if len(runs) > 4 else "")
     what = f"{len(runs)} hidden checks" if hidden else f"{len(runs)} checks"
     more = "" if hidden else " More checks on other random inputs run at grading."
+    rounding = " (more where float32 rounding of the inputs alone moves them)" if exercise.rounding_slack else ""
     return (
         f"{exercise.name}: passed {what} on random inputs ({examples}): values within a relative "
-        f"{exercise.rtol:g} of the expected ones, inputs left unchanged.{more} ({_reproduce(exercise.name, seed, hidden)})"
+        f"{exercise.rtol:g} of the expected ones{rounding}, inputs left unchanged.{more} ({_reproduce(exercise.name, seed, hidden)})"
     )
 
 
@@ -168,6 +204,10 @@ def grade(exercise, fn, *, hidden=False, seed=None):
         seed = _choose_seed(seed)
         rng = np.random.default_rng([seed, int(hidden)])
         runs = [Run(case, _run_reference(exercise, case)) for case in exercise.cases(rng, hidden)]
+        rounding = np.random.default_rng([seed, int(hidden), 1])
+        for run in runs:
+            if exercise.rounding_slack:
+                run.slack = _slack(exercise, run.case, run.expected, rounding)
     for run in runs:
         _run_learner(exercise, fn, run)
     with pristine():

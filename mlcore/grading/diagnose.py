@@ -55,6 +55,7 @@ class Run:
     error: Exception | None = None
     modified: tuple = ()  # names of the inputs the learner's function changed
     warnings: tuple = ()  # messages of the warnings it emitted
+    slack: dict | None = None  # leaf path -> per-entry extra tolerance (see mlcore.grading.compare)
 
 
 @dataclass(frozen=True)
@@ -280,8 +281,11 @@ class _Part:
     def expected(self, run):
         return as_numbers(pick(run.expected, self.path))
 
+    def slack(self, run):
+        return run.slack.get(self.path) if run.slack else None
+
     def passes(self, run):
-        return close(self.got(run), self.expected(run), self.exercise.rtol)
+        return close(self.got(run), self.expected(run), self.exercise.rtol, self.slack(run))
 
     def failing(self):
         return [run for run in self.runs if not self.passes(run)]
@@ -317,7 +321,7 @@ def _transposed(part):
     seen = False
     for run in part.runs:
         got, expected = as_numbers(part.got(run)), part.expected(run)
-        if close(got, expected, part.exercise.rtol):
+        if part.passes(run):
             continue
         if expected.ndim != 2 or not close(got, expected.T, part.exercise.rtol):
             return None
@@ -505,11 +509,16 @@ def _mismatch(part):
     index, want, have, relative = worst_entry(got, expected)
     at = f" at index {index}" if index else ""
     rtol = part.exercise.rtol
+    rounding = (
+        ", and more where rounding the inputs to float32 alone would move the value"
+        if part.exercise.rounding_slack
+        else ", enough for float32 arithmetic"
+    )
     return Diagnosis(
         "mismatch",
         f"{part.named()} is wrong{at}: expected {want:.6g}, got {have:.6g} (error {relative:.3g} "
-        f"relative to the largest expected magnitude; up to {rtol:g} is accepted, enough for "
-        "float32 arithmetic). None of the usual mistakes explains it: recheck the formula term by term.",
+        f"relative to the largest expected magnitude; up to {rtol:g} is accepted{rounding}). "
+        "None of the usual mistakes explains it: recheck the formula term by term.",
         run,
     )
 

@@ -71,6 +71,11 @@ class Exercise:
         True when a warning from the learner's function is itself the graded mistake (e.g. a
         sigmoid that overflows). Otherwise warnings are captured and ignored. A string also turns
         this on and is the advice shown after the warning (e.g. how to compute stably).
+    rounding_slack : bool
+        True when a result can come from a cancellation (a sum of terms of both signs, such as
+        ``db``): entries then also pass within 30 times how far rounding the inputs to float32
+        moves the reference (so a learner's float32 arithmetic passes). Leave False when the
+        reference is not continuous in its float inputs (thresholds, ``int(x)``).
     collect : callable or None
         Applied to the learner's return value while the check still guards it, for functions whose
         work happens lazily (a generator: ``collect=list``).
@@ -87,6 +92,7 @@ class Exercise:
     factor_hints: dict = field(default_factory=dict)
     rtol: float = 1e-5
     no_warnings: bool | str = False
+    rounding_slack: bool = False
     collect: Callable | None = None
 
 

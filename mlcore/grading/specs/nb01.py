@@ -17,13 +17,23 @@ def _magnitude(rng, hidden):
     return 10 ** rng.uniform(-1, 1) if hidden else 1.0
 
 
+def _residuals(rng, shape):
+    """Differences ŷ − y between 0.2 and 2 in magnitude, either sign.
+
+    Kept away from 0 so that a learner's float32 arithmetic never meets a near-cancellation that
+    no tolerance relative to the result could forgive.
+    """
+    return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(0.2, 2.0, size=shape)
+
+
 def _pair_cases(rng, hidden):
     """``y`` and ``y_hat`` of one shape: 1-D ``(N,)`` in every third case, else ``(N, D)``."""
     cases = []
     for i, s in enumerate(size_plan(rng, hidden)):
         shape = (s["N"],) if i % 3 == 1 else (s["N"], s["D"])
         scale = _magnitude(rng, hidden)
-        cases.append({"y": scale * rng.normal(size=shape), "y_hat": scale * rng.normal(size=shape)})
+        y = scale * rng.normal(size=shape)
+        cases.append({"y": y, "y_hat": y + scale * _residuals(rng, shape)})
     return cases
 
 
@@ -119,14 +129,11 @@ def _linear_cases(rng, hidden):
     for s in size_plan(rng, hidden):
         N, D = s["N"], s["D"]
         scale = _magnitude(rng, hidden)
-        cases.append(
-            {
-                "X": scale * rng.normal(size=(N, D)),
-                "y": rng.normal(size=N),
-                "w": rng.normal(size=D),
-                "b": float(rng.normal()),
-            }
-        )
+        X, w, b = scale * rng.normal(size=(N, D)), rng.normal(size=D), float(rng.normal())
+        # One sign for every residual of a case (a model that over- or under-shoots): db then
+        # involves no cancellation that float32 arithmetic could not survive.
+        y = X @ w + b - scale * rng.choice([-1.0, 1.0]) * np.abs(_residuals(rng, N))
+        cases.append({"X": X, "y": y, "w": w, "b": b})
     return cases
 
 
@@ -152,6 +159,7 @@ LINEAR_MSE_GRADS = Exercise(
     parts=("dw", "db"),
     # mse_grad is the heart of this exercise too: its reference stays off while the learner's runs.
     guarded=("linear_mse_grads", "mse_grad"),
+    rounding_slack=True,  # dw = Xᵀr and db = Σr are sums of terms of both signs
     size_meanings={"N": "the number of samples", "D": "the number of features"},
     factor_hints={
         "N/2": "did you drop the 2/N? Xᵀ(ŷ − y) alone is the gradient of ½·Σ(ŷ − y)², not of the "
