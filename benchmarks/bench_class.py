@@ -62,6 +62,7 @@ def main(argv=None):
     assignments = args.assignments or list_assignments(ROOT)
     counts = [int(w) for w in args.workers.split(",")]
     floor_before = kernel_floor()
+    print(f"load average before: {os.getloadavg()[0]:.1f} (a busy shared machine slows every figure alike)")
     print(f"class: {args.students} students x {len(assignments)} notebooks ({', '.join(assignments)}); "
           f"cores: {os.cpu_count()}; per-cell timeout {args.timeout} s; broken submissions: {not args.no_broken}")
     walls = {}
@@ -79,6 +80,7 @@ def main(argv=None):
             walls[w] = time.perf_counter() - t0
             walls[(w, "n")] = (len(kinds), executed, timeouts, len(result.errors))
     floor = statistics.median([floor_before, kernel_floor()])
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     print(f"kernel floor (start, one trivial cell, stop): {floor:.2f} s")
     print(f"{'workers':>7} {'wall s':>8} {'subs':>5} {'ran':>5} {'timeouts':>8} {'s/sub':>7} {'x floor':>8} "
           f"{'s/sub excl. timeouts':>21} {'x floor':>8} {'errors':>6}")

@@ -358,8 +358,16 @@ def _inspect(course_dir, dirs, student, assignment, expected):
 # ------------------------------------------------------------------------------------------------ worker
 
 
+FEEDBACK_CHUNK = 10  # students per generate_feedback call: one HTML exporter serves them all
+
+
 def _worker_main(spec_json):
-    """Entry point of one worker process: read tasks from stdin, grade, write one JSON line per result."""
+    """Entry point of one worker process: read tasks from stdin, run nbgrader, answer in JSON lines.
+
+    Two kinds of task: ``{"op": "autograde", "student", "assignments"}`` (one answer line per assignment)
+    and ``{"op": "feedback", "assignment", "students"}`` (one answer line): feedback is generated for a
+    chunk of students in one nbgrader run, because each run builds its HTML exporter afresh.
+    """
     spec = json.loads(spec_json)
     # nbgrader and the kernels it starts may print to stdout; keep the protocol channel clean.
     proto = os.fdopen(os.dup(1), "w", buffering=1)
@@ -368,40 +376,67 @@ def _worker_main(spec_json):
     _ensure_path()
     from nbgrader.apps import NbGraderAPI
 
-    course_dir = spec["course_dir"]
+    course_dir = Path(spec["course_dir"])
     cfg = load_config(course_dir, spec["db_url"], spec.get("timeout"))
     api = NbGraderAPI(config=cfg)
     dirs = _dirs(course_dir)
     expected = spec["notebooks"]
     for line in sys.stdin:
         task = json.loads(line)
+        if task["op"] == "feedback":
+            proto.write(json.dumps(_feedback(api, course_dir, dirs, expected, task)) + "\n")
+            proto.flush()
+            continue
         student = task["student"]
         for assignment in task["assignments"]:
-            t0 = time.perf_counter()
-            out = Outcome(student, assignment)
-            out.hash = submission_hash(Path(course_dir) / dirs["submitted"] / student / assignment, dirs["ignore"])
-            folder = Path(course_dir) / dirs["submitted"] / student / assignment
-            missing, _ = submitted_state(folder, expected[assignment])
-            if len(missing) < len(expected[assignment]):
-                result = api.autograde(assignment, student, force=True, create=True)
-                text = (result.get("log") or "") + (result.get("error") or "")
-                if not result["success"]:
-                    out.ok = False
-                    if "DeadKernelError" in text or "Kernel died" in text:
-                        out.reasons.append(f"{KERNEL_DIED}: the notebook could not finish, grades left for a human")
-                    else:
-                        last = [ln for ln in text.strip().splitlines() if ln.strip()]
-                        out.error = f"{NBGRADER_ERROR}: " + (last[-1].strip() if last else "autograde failed")
-                        out.reasons.append(out.error)
-                else:
-                    fb = api.generate_feedback(assignment, student, force=True)
-                    if not fb["success"]:
-                        out.ok = False
-                        out.error = f"{NBGRADER_ERROR}: generate_feedback failed"
-                        out.reasons.append(out.error)
-            out.seconds = time.perf_counter() - t0
+            out = _autograde(api, course_dir, dirs, expected[assignment], student, assignment)
             proto.write(json.dumps(asdict(out)) + "\n")
             proto.flush()
+
+
+def _autograde(api, course_dir, dirs, expected, student, assignment):
+    t0 = time.perf_counter()
+    out = Outcome(student, assignment)
+    folder = course_dir / dirs["submitted"] / student / assignment
+    out.hash = submission_hash(folder, dirs["ignore"])
+    missing, _ = submitted_state(folder, expected)
+    if len(missing) < len(expected):  # nothing to run when no expected notebook is there at all
+        result = api.autograde(assignment, student, force=True, create=True)
+        if not result["success"]:
+            out.ok = False
+            text = (result.get("log") or "") + (result.get("error") or "")
+            if "DeadKernelError" in text or "Kernel died" in text:
+                out.reasons.append(f"{KERNEL_DIED}: the notebook could not finish, grades left for a human")
+            else:
+                last = [ln for ln in text.strip().splitlines() if ln.strip()]
+                out.error = f"{NBGRADER_ERROR}: " + (last[-1].strip() if last else "autograde failed")
+                out.reasons.append(out.error)
+    else:
+        out.ok = False
+    out.seconds = time.perf_counter() - t0
+    return out
+
+
+def _feedback(api, course_dir, dirs, expected, task):
+    assignment, students = task["assignment"], task["students"]
+    everyone = set()
+    for kind in ("submitted", "autograded"):
+        base = course_dir / dirs[kind]
+        if base.is_dir():
+            everyone.update(p.name for p in base.iterdir() if p.is_dir())
+    # One nbgrader run over "*" minus everybody else: exactly this chunk, never another worker's students.
+    api.coursedir.student_id_exclude = ",".join(sorted(everyone - set(students)))
+    try:
+        api.generate_feedback(assignment, "*", force=True)
+    finally:
+        api.coursedir.student_id_exclude = ""
+    failed = []
+    for s in students:
+        auto = course_dir / dirs["autograded"] / s / assignment
+        fb = course_dir / dirs["feedback"] / s / assignment
+        if any((auto / f"{nb}.ipynb").exists() and not (fb / f"{nb}.html").exists() for nb in expected[assignment]):
+            failed.append(s)
+    return {"op": "feedback", "assignment": assignment, "students": students, "failed": failed}
 
 
 class _Worker:
@@ -416,25 +451,43 @@ class _Worker:
         )
         self.index = index
 
+    def _send(self, task):
+        try:
+            self.proc.stdin.write(json.dumps(task) + "\n")
+            self.proc.stdin.flush()
+            return True
+        except OSError:
+            return False
+
     def run(self, tasks, results):
+        mine = {}  # assignment -> students this worker autograded: their feedback is its job too
         try:
             while True:
                 try:
                     task = tasks.get_nowait()
                 except queue.Empty:
                     break
-                try:
-                    self.proc.stdin.write(json.dumps(task) + "\n")
-                    self.proc.stdin.flush()
-                except OSError:
+                if not self._send(task):
                     self._lost(task, results, 0)
-                    break
+                    return
                 for done in range(len(task["assignments"])):
                     line = self.proc.stdout.readline()
                     if not line:
                         self._lost(task, results, done)
                         return
-                    results.put(Outcome(**json.loads(line)))
+                    out = Outcome(**json.loads(line))
+                    results.put(("grade", out))
+                    if out.ok:
+                        mine.setdefault(out.assignment, []).append(out.student)
+            for assignment, students in mine.items():
+                for k in range(0, len(students), FEEDBACK_CHUNK):
+                    chunk = students[k:k + FEEDBACK_CHUNK]
+                    line = self.proc.stdout.readline() if self._send(
+                        {"op": "feedback", "assignment": assignment, "students": chunk}) else ""
+                    if not line:
+                        results.put(("feedback", {"assignment": assignment, "students": chunk, "failed": chunk}))
+                        return
+                    results.put(("feedback", json.loads(line)))
         finally:
             try:
                 self.proc.stdin.close()
@@ -445,9 +498,9 @@ class _Worker:
 
     def _lost(self, task, results, done):
         for a in task["assignments"][done:]:
-            results.put(Outcome(task["student"], a, ok=False,
-                                error=f"{NBGRADER_ERROR}: worker process {self.index} exited (see its log)",
-                                reasons=[f"{NBGRADER_ERROR}: worker process exited"]))
+            results.put(("grade", Outcome(task["student"], a, ok=False,
+                                          error=f"{NBGRADER_ERROR}: worker process {self.index} exited (see its log)",
+                                          reasons=[f"{NBGRADER_ERROR}: worker process exited"])))
 
 
 # ------------------------------------------------------------------------------------------------- main
@@ -520,7 +573,7 @@ def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout
         by_student.setdefault(student, []).append(a)
     tasks = queue.Queue()
     for student, assigns in by_student.items():
-        tasks.put({"student": student, "assignments": assigns})
+        tasks.put({"op": "autograde", "student": student, "assignments": assigns})
     results = queue.Queue()
     errors = []
     n_workers = max(1, min(int(workers), len(by_student)))
@@ -533,15 +586,27 @@ def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout
         threads = [threading.Thread(target=w.run, args=(tasks, results), daemon=True) for w in pool]
         for t in threads:
             t.start()
-        bar = _progress(len(todo), progress)
+        bar = _progress(len(todo), progress, "autograde")
+        fb_bar = None
         received = 0
-        while received < len(todo):
+        while True:
             try:
-                out = results.get(timeout=1.0)
+                kind, item = results.get(timeout=0.5)
             except queue.Empty:
                 if not any(t.is_alive() for t in threads) and results.empty():
                     break
                 continue
+            if kind == "feedback":
+                if fb_bar is None:
+                    fb_bar = _progress(None, progress, "feedback")
+                fb_bar.update(len(item["students"]))
+                for student in item["failed"]:
+                    out = Outcome(student, item["assignment"], ok=False,
+                                  error=f"{NBGRADER_ERROR}: generate_feedback failed (see .classroom/worker-*.log)")
+                    errors.append(out)
+                    records[f"{out.assignment}/{student}"].update(error=out.error, reasons=[out.error])
+                continue
+            out = item
             received += 1
             bar.update(1)
             key = f"{out.assignment}/{out.student}"
@@ -551,7 +616,11 @@ def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout
                             "error": out.error, "seconds": round(out.seconds, 3)}
             if received % 20 == 0:
                 save_manifest(course_dir, manifest)
+            if received == len(todo):
+                bar.close()
         bar.close()
+        if fb_bar is not None:
+            fb_bar.close()
         for t in threads:
             t.join()
         # Anything no worker reported on (every worker died) is an error, never silently skipped.
@@ -573,10 +642,10 @@ def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout
                        export_path=export_path, seconds=time.perf_counter() - t0)
 
 
-def _progress(total, enabled):
+def _progress(total, enabled, desc):
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="submission", desc="grading", disable=not enabled, file=sys.stderr)
+    return tqdm(total=total, unit="submission", desc=desc, disable=not enabled, file=sys.stderr)
 
 
 def class_rows(course_dir, assignments, notebooks, db_url, cid, records):
