@@ -71,6 +71,12 @@ MSE_MISTAKES = {
     "half": (lambda y, y_hat: 0.5 * np.mean((y - y_hat) ** 2), "factor", "½"),
     "per column": (lambda y, y_hat: np.mean((y - y_hat) ** 2, axis=0), "not_scalar", "single number"),
     "forgot return": (lambda y, y_hat: None, "none", "return"),
+    "forgot the square": (lambda y, y_hat: np.mean(y - y_hat), "forgot_square", "without squaring"),
+    "matrix product of the residuals": (
+        lambda y, y_hat: (y - y_hat).T @ (y - y_hat) / len(y),
+        "not_scalar",
+        "should be a single number",
+    ),
 }
 
 
@@ -284,6 +290,17 @@ LINEAR_MISTAKES = {
     # db sums the (N, N) table: N times too big, which the second diagnosis says.
     "broadcasting (N, 1) against (N,)": (linear_broadcast, ("shape", "factor"), "broadcasting"),
     "in place": (linear_in_place, ("in_place",), "y in place"),
+    "summed over the wrong axis": (
+        lambda X, y, w, b: (2 / len(y) * np.sum(X.T * _r(X, y, w, b), axis=0), 2 * _r(X, y, w, b).mean()),
+        ("wrong_axis",),
+        "axis=1",
+    ),
+    "divided by X.size": (
+        lambda X, y, w, b: (2 / X.size * X.T @ _r(X, y, w, b), 2 / X.size * _r(X, y, w, b).sum()),
+        ("factor", "factor"),
+        "X.size",
+    ),
+    "(db, dw)": (lambda X, y, w, b: linear_vectorised(X, y, w, b)[::-1], ("order",), "(db, dw) instead of (dw, db)"),
 }
 
 

@@ -13,6 +13,7 @@ spec keys                 an exercise-specific :class:`~mlcore.grading.exercise.
 ``exception``             any other exception (type, message, input shapes)
 ``none``                  returned None (a forgotten ``return``)
 ``type``                  not numbers, or not the expected tuple of values
+``order``                 the right values returned in the wrong order, e.g. (db, dw)
 ``in_place``              an input array was changed
 ``transpose``             the transpose of the expected value
 ``not_scalar``            an array where a single number is expected
@@ -229,6 +230,30 @@ def _structure(exercise, runs):
                 f"{exercise.name} should return one value, {describe(expected)}, "
                 f"but returned {describe(got)}: is there a stray comma after the return value?",
                 run,
+            )
+    return None
+
+
+def _order(exercise, runs):
+    """The right values in another order: ``return db, dw`` for ``(dw, db)``."""
+    expected = runs[0].expected
+    if not isinstance(expected, (tuple, list)) or len(expected) < 2:
+        return None
+    n = len(expected)
+    for order in itertools.permutations(range(n)):
+        if order == tuple(range(n)):
+            continue
+        if all(
+            same_structure_close([run.got[i] for i in order], list(run.expected), exercise.rtol)
+            for run in runs
+        ):
+            names = exercise.parts or tuple(f"value {i + 1}" for i in range(n))
+            swapped = ", ".join(names[i] for i in order)
+            return Diagnosis(
+                "order",
+                f"{exercise.name} returns the right values in the wrong order: ({swapped}) "
+                f"instead of ({', '.join(names)}).",
+                runs[0],
             )
     return None
 
@@ -523,7 +548,7 @@ def _mismatch(part):
     )
 
 
-WHOLE_CALL = (_raised, _returned_none, _structure, _in_place, _whole_output_mistake)
+WHOLE_CALL = (_raised, _returned_none, _structure, _in_place, _order, _whole_output_mistake)
 PER_PART = (_part_mistake, _part_type, _transposed, _not_scalar, _shape, _non_finite, _scaled, _mismatch)
 
 

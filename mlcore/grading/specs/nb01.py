@@ -83,6 +83,12 @@ MSE = Exercise(
             lambda y, y_hat: float(np.mean(y - y_hat)) ** 2,
         ),
         Mistake(
+            "forgot_square",
+            "you averaged y − ŷ without squaring it: positive and negative errors cancel. "
+            "Square each difference, then average: mean((y − ŷ)²).",
+            lambda y, y_hat: float(np.mean(y - y_hat)),
+        ),
+        Mistake(
             "mae",
             "you averaged |y − ŷ|, the mean absolute error. The MSE squares each difference instead.",
             lambda y, y_hat: float(np.mean(np.abs(y - y_hat))),
@@ -168,6 +174,7 @@ LINEAR_MSE_GRADS = Exercise(
         "N": "did you forget to average over the batch? The loss is a mean over the N samples: divide by N.",
         "1/2": "did you forget the 2 that the derivative of the square brings down?",
         "2": "there is one factor 2 (from the square), not two.",
+        "1/D": "did you divide by X.size (N·D) instead of by N, the number of samples?",
     },
     mistakes=(
         Mistake(
@@ -188,6 +195,13 @@ LINEAR_MSE_GRADS = Exercise(
             "dw has one entry per sample and feature, shape (N, D): the gradient sums those "
             "contributions over the samples, dw = (2/N) Σᵢ (ŷᵢ − yᵢ) xᵢ = (2/N) Xᵀ(ŷ − y).",
             lambda X, y, w, b: X * _residual_grad(X, y, w, b)[:, None],
+            part="dw",
+        ),
+        Mistake(
+            "wrong_axis",
+            "you summed over the features (axis=1) instead of over the samples (axis=0): dw needs "
+            "one entry per feature, dw_j = (2/N) Σᵢ (ŷᵢ − yᵢ) X_ij, i.e. X.T @ r.",
+            lambda X, y, w, b: (X * _residual_grad(X, y, w, b)[:, None]).sum(axis=1),
             part="dw",
         ),
         Mistake(
