@@ -146,7 +146,7 @@ def as_labels(y, name, n_classes=None, n=None):
     elif kind == "b":
         labels = a.astype(np.intp)
     elif kind == "f":
-        if a.size and not np.all(np.isfinite(a)) or not np.array_equal(a, np.round(a)):
+        if not (np.isfinite(a).all() and np.array_equal(a, np.round(a))):
             raise TypeError(f"{name} has dtype {a.dtype} with non-integer values, expected integer class labels")
         labels = a.astype(np.intp)
     else:
