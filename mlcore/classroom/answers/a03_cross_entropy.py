@@ -106,6 +106,11 @@ def binary_cross_entropy(y, p):
     p = np.clip(p, 1e-12, 1 - 1e-12)
     return float(-np.mean(y * np.log10(p) + (1 - y) * np.log10(1 - p)))
 """),
+    "bce_log2": _wrong({"binary_cross_entropy_answer": "log2"}, binary_cross_entropy_answer="""
+def binary_cross_entropy(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return float(-np.mean(y * np.log2(p) + (1 - y) * np.log2(1 - p)))
+"""),
     # COURSE.md's dropped 1/N: the sum where the loss is a mean.
     "bce_sum_not_mean": _wrong({"binary_cross_entropy_answer": "factor"}, binary_cross_entropy_answer="""
 def binary_cross_entropy(y, p):
