@@ -50,7 +50,7 @@ def answer_ids(nb):
             if c.cell_type == "code" and _meta(c).get("solution") and not _meta(c).get("grade")]
 
 
-def test_points(nb):
+def graded_points(nb):
     """{grade_id: points} of the autograded test cells."""
     return {_meta(c)["grade_id"]: float(_meta(c).get("points", 0)) for c in nb.cells
             if c.cell_type == "code" and _meta(c).get("grade") and not _meta(c).get("solution")}
@@ -185,7 +185,7 @@ def make_class(course_dir, n_students, seed=0, assignments=None, variants=None, 
         released[a] = nbformat.read(str(course_dir / dirs["release"] / a / f"{a}.ipynb"), as_version=4)
         source = course_dir / dirs["source"] / a / f"{a}.ipynb"
         correct[a] = _solution_answers(nbformat.read(str(source), as_version=4)) if source.exists() else {}
-        points[a] = test_points(released[a])
+        points[a] = graded_points(released[a])
     out = {"seed": seed, "students": {}}
     for student, kinds in plan.items():
         out["students"][student] = {}
@@ -203,6 +203,8 @@ def make_class(course_dir, n_students, seed=0, assignments=None, variants=None, 
             if kind == "blank":
                 answers = {}
                 expect["points"] = {k: 0.0 for k in points[a]}
+                if "blank" in variants.get(a, {}):  # what the checks diagnose in an untouched notebook
+                    expect["mistakes"] = variants[a]["blank"]["mistakes"]
             elif kind.startswith("variant:"):
                 # A variant lists every answer cell it fills; the others stay as released.
                 v = variants[a][kind.split(":", 1)[1]]
