@@ -71,6 +71,11 @@ def blas_report():
             )
     except ImportError:
         lines.append("threadpoolctl not installed: BLAS kernel unknown (pip install threadpoolctl)")
+    if hasattr(os, "getloadavg"):
+        load, cores = os.getloadavg()[0], os.cpu_count() or 1
+        if load > cores:
+            lines.append(f"warning: load average {load:.1f} on {cores} cores: other jobs compete for the CPU and "
+                         f"multi-threaded timings will be noisy; --threads 1 --clock cpu is steadier")
     for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
         if var in os.environ:
             lines.append(f"warning: {var}={os.environ[var]} is set and may slow NumPy down; see the docstring")
