@@ -56,7 +56,7 @@ def test_variants_cover_every_diagnosis_of_05():
     keys = {key for v in a05.VARIANTS.values() for key in v["mistakes"].values()}
     assert {"not_implemented", "in_place", "climbs", "lr_ignored", "step_only", "exception", "none", "reference",
             "ema", "lr_in_velocity", "lr_in_velocity_plus", "old_velocity", "velocity_not_updated",
-            "no_momentum", "nesterov", "swapped_outputs", "not_shuffled", "pairs_broken", "drops_last",
+            "no_momentum", "nesterov", "order", "not_shuffled", "pairs_broken", "drops_last",
             "with_replacement", "global_rng", "ignores_rng", "batch_order_only", "within_batches_only",
             "empty_last_batch"} <= keys
     assert sum(1 for v in a05.VARIANTS.values() if not v["mistakes"]) >= 5, "correct answers written differently"

@@ -161,7 +161,7 @@ MOMENTUM_MISTAKES = {
     "nesterov": (mom_variant("nesterov"), "nesterov", "Nesterov"),
     "climbs": (mom_variant("climbs"), "climbs", "up the gradient"),
     "beta swapped": (mom_variant("beta_swapped"), "beta_swapped", "swapped"),
-    "outputs swapped": (mom_variant("swapped_outputs"), "swapped_outputs", "parameters first"),
+    "outputs swapped": (lambda *a: mom_comprehension(*a)[::-1], "order", "wrong order"),
     "in place": (mom_in_place, "in_place", "in place"),
     "only params returned": (lambda P, G, V, lr, beta: [p - lr * g for p, g in zip(P, G)], "exception",
                              "should return a pair (new_params, new_velocity)"),
@@ -347,7 +347,15 @@ def test_minibatches_verdicts_do_not_depend_on_the_seed(seed):
 def test_summary_of_a_correct_pass():
     rng = np.random.default_rng(0)
     case = nb05._mb_case(rng, 20, 6, seed=1, tag=5.0, role=0)
-    coverage, pairing, sizes, shuffle, rng_code = nb05.summarize_batches(
+    ((coverage, pairing, sizes, shuffle, rng_code),) = nb05.summarize_batches(
         mb_generator(case["X"], case["y"], 6, case["rng"]), remember=False)
     assert (coverage, pairing, shuffle, rng_code) == (0, 0, 0, 0)
     assert sizes.tolist() == [6, 6, 6, 2]
+
+
+def test_two_minibatch_mistakes_are_both_named():
+    def only_y_shuffled(X, y, batch_size, rng):
+        return _slices(np.arange(len(X)), X, y[rng.permutation(len(y))], batch_size)
+
+    error = verdict("minibatches", only_y_shuffled, True)
+    assert set(error.mistakes) == {"pairs_broken", "not_shuffled"}, error

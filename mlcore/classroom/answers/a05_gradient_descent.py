@@ -175,7 +175,7 @@ def gd_step(params, grads, lr):
                                 momentum_step_answer=_momentum("beta * v + g", "p - lr * (g + beta * w)")),
     "momentum_climbs": _wrong({"momentum_step_answer": "climbs"},
                               momentum_step_answer=_momentum("beta * v + g", "p + lr * w")),
-    "momentum_swapped_outputs": _wrong({"momentum_step_answer": "swapped_outputs"},
+    "momentum_swapped_outputs": _wrong({"momentum_step_answer": "order"},
                                        momentum_step_answer=_momentum("beta * v + g", "p - lr * w",
                                                                       returns="new_velocity, new_params")),
     "momentum_in_place": _wrong({"momentum_step_answer": "in_place"}, momentum_step_answer="""

@@ -11,11 +11,12 @@ Choices made here (the notebook tells the learner the same):
   the derivative taken at the wrong variable.
 - ``backward`` (and ``fixed_backward``) are checked on random MLPs of depth 1 to 4, with widths 1 to 6,
   fully square ones and ones where N equals a width. Their gradient lists have a different length in
-  every case, so the check turns the returned list into a fixed structure (:func:`collect_grads`):
-  ``grads`` (every entry flattened and concatenated: the exercise-specific mistakes are recognised
-  on it) followed by one slot per parameter, ``dW1, db1, ..., dW4, db4`` (empty beyond the network's
-  depth), which the generic diagnosis uses to say which layer is wrong (a transposed ``dW2``, a ``db1``
-  of shape (1, D), ...).
+  every case, so the check turns the returned list into a fixed structure (:func:`collect_grads`): one
+  slot per parameter of the deepest network the checks build, ``grads[0] ... grads[7]`` (dW1, db1, ...,
+  dW4, db4; empty beyond the network's depth). The exercise-specific mistakes are recognised on the
+  whole list at once; when none fits, the generic diagnosis names the entry that is wrong (a transposed
+  ``grads[2]``, a ``grads[1]`` of shape (1, D), ...). The slots sit inside one top-level value, so no
+  two of them are ever compared as a possible reordering.
 - While ``backward`` runs, only mlcore's ``backward`` is switched off (and with it ``MLP.backward`` and
   ``MLP.loss_and_grads``, which call it). A learner whose ``hidden_delta`` or ``layer_grads`` does not pass
   yet may build ``backward`` from mlcore's: this check grades the walk through the layers.
@@ -247,12 +248,11 @@ LAYER_GRADS = Exercise(
 
 
 def collect_grads(grads):
-    """The returned gradient list in a fixed structure: ``(grads, dW1, db1, ..., dW4, db4)``.
+    """The returned gradient list in a fixed structure: ``((dW1, db1, ..., dW4, db4),)``.
 
-    ``grads`` is every entry flattened and concatenated (what the exercise-specific mistakes are
-    recognised on); then one slot per parameter of the deepest network the checks build, empty
-    (shape (0,)) beyond the returned list. None stays None; anything else but a list or tuple raises
-    a TypeError that the check reports.
+    One slot per parameter of the deepest network the checks build, empty (shape (0,)) beyond the
+    returned list, all inside a single top-level value. None stays None; anything else but a list or
+    tuple raises a TypeError that the check reports.
     """
     if grads is None:
         return None
@@ -262,15 +262,10 @@ def collect_grads(grads):
             f"the gradients should come back as a list [dW1, db1, ..., dWL, dbL], one array per entry of "
             f"params, but the function returned {what}"
         )
-    arrays = []
-    for g in grads:
-        try:
-            arrays.append(np.asarray(g, dtype=np.float64).ravel())
-        except (TypeError, ValueError):
-            arrays.append(np.full(1, np.nan))
-    flat = np.concatenate(arrays) if arrays else np.zeros(0)
-    slots = list(grads[: len(SLOTS)]) + [np.zeros(0)] * (len(SLOTS) - min(len(grads), len(SLOTS)))
-    return (flat,) + tuple(slots)
+    if len(grads) > len(SLOTS):
+        raise TypeError(f"the function returned {len(grads)} gradients; a network of at most {MAX_LAYERS} "
+                        f"layers has at most {len(SLOTS)} parameters")
+    return (tuple(grads) + (np.zeros(0),) * (len(SLOTS) - len(grads)),)
 
 
 def _reference_backward(params, cache, delta_L, act_prime):
@@ -326,27 +321,13 @@ def _variant(params, cache, delta_L, act_prime, bugs=(), order="normal"):
     return grads
 
 
-def _wrong(bugs=(), order="normal", slot=0):
-    """``wrong(**case)`` for one part of the collected structure (0: ``grads``; k: ``SLOTS[k-1]``).
-
-    Slots beyond the case's network are empty, as :func:`collect_grads` leaves them.
-    """
+def _wrong(bugs=(), order="normal"):
+    """``wrong(**case)``: the collected gradients of a backward that makes the mistakes ``bugs``."""
 
     def wrong(params, cache, delta_L, act_prime):
-        return collect_grads(_variant(params, cache, delta_L, act_prime, bugs, order))[slot]
+        return collect_grads(_variant(params, cache, delta_L, act_prime, bugs, order))
 
-    wrong.slot = lambda k: _wrong(bugs, order, k)
     return wrong
-
-
-def _with_slots(mistakes):
-    """The mistakes on ``grads`` followed by the same mistakes on every slot ``dW1 ... db4``, so that a
-    layer-by-layer line says "the same reason" instead of "none of the usual mistakes"."""
-    slotted = []
-    for slot, name in enumerate(SLOTS, 1):
-        for m in mistakes:
-            slotted.append(Mistake(m.key, "wrong for the same reason (see the first line).", m.wrong.slot(slot), part=name))
-    return tuple(mistakes) + tuple(slotted)
 
 
 def _mlp_case(rng, N, widths, which):
@@ -465,16 +446,16 @@ _SINGLE_BUGS = tuple(_BUG_WORDS)
 def _backward_mistakes():
     found = []
     for order, words in _ORDER_WORDS.items():
-        found.append(Mistake(f"grads_{order}", words, _wrong(order=order), part="grads"))
+        found.append(Mistake(f"grads_{order}", words, _wrong(order=order)))
     for bug in _SINGLE_BUGS:
         found.append(Mistake(bug, f"Your gradients are what backward gives when {_BUG_WORDS[bug]}.",
-                             _wrong((bug,)), part="grads"))
+                             _wrong((bug,))))
     # Two of the recursion's mistakes together.
     for pair in itertools.combinations(("W_not_transposed", "act_prime_at_a", "missing_act_prime"), 2):
         found.append(Mistake(
             "+".join(pair),
             "Your gradients are what backward gives when " + "; and when ".join(_BUG_WORDS[b] for b in pair) + ".",
-            _wrong(pair), part="grads",
+            _wrong(pair),
         ))
     return tuple(found)
 
@@ -491,7 +472,7 @@ def _hunt_mistakes():
         found.append(Mistake(
             "+".join(subset),
             f"{count} still in fixed_backward: {listing} Rerun the gradient report after each fix.",
-            _wrong(subset), part="grads",
+            _wrong(subset),
         ))
     return tuple(found)
 
@@ -503,8 +484,8 @@ BACKWARD = Exercise(
     reference=_reference_backward,
     cases=_backward_cases,
     sizes=_bw_sizes,
-    parts=("grads",) + SLOTS,
-    mistakes=_with_slots(_backward_mistakes()),
+    parts=("grads",),
+    mistakes=_backward_mistakes(),
     guarded=("backward",),
     size_meanings=_SIZE_WORDS,
     factor_hints={"1/N": "did you average over the samples? The 1/N is already inside delta_L."},
@@ -516,8 +497,8 @@ FIXED_BACKWARD = Exercise(
     reference=_reference_backward,
     cases=_backward_cases,
     sizes=_bw_sizes,
-    parts=("grads",) + SLOTS,
-    mistakes=_with_slots(_hunt_mistakes() + _backward_mistakes()),
+    parts=("grads",),
+    mistakes=_hunt_mistakes() + _backward_mistakes(),
     guarded=("backward",),
     size_meanings=_SIZE_WORDS,
     factor_hints={"1/N": "did you average over the samples? The 1/N is already inside delta_L."},

@@ -3,9 +3,9 @@ r"""Exercises of notebook 05: ``gd_step``, ``momentum_step`` and ``minibatches``
 Choices made here (the notebook tells the learner the same):
 
 - ``gd_step`` and ``momentum_step`` take and return lists of arrays whose length and shapes change from
-  case to case. The check turns each returned list into a fixed structure (:func:`collect_list`): the
-  entries flattened and concatenated (the mistakes are recognised there), then one slot per entry, so
-  that a wrong shape is reported for the entry it belongs to.
+  case to case. The check turns each returned list into a fixed structure (:func:`collect_list`): one
+  slot per entry (``new_params[0]`` ...), empty beyond the list, inside a single top-level value. The
+  mistakes are recognised on the whole result; when none fits, the generic diagnosis names the entry.
 - ``momentum_step`` follows PyTorch (``torch.optim.SGD`` with ``momentum=beta``, no dampening):
   :math:`v' = \beta v + g`, :math:`p' = p - \alpha v'`. The other conventions are recognised by comparing
   *both* returned lists with the contract on the same inputs. The exponential moving average
@@ -16,9 +16,11 @@ Choices made here (the notebook tells the learner the same):
   how it relates. The velocity is non-zero in most cases (with zero velocity, the second convention's
   parameters agree with PyTorch's), ``lr`` is never 1 and ``beta`` is never 0 except in one case.
 - ``minibatches`` shuffles with the learner's ``rng``, so the exact batches are the learner's own. The
-  check is property-based: :func:`summarize_batches` reduces the yielded batches to five numbers that
-  every correct implementation shares (coverage, pairing, batch sizes, shuffle, use of the rng), and
-  the reference's batches are summarised the same way. Samples are recognised by the first column of
+  check is property-based: :func:`summarize_batches` reduces the yielded batches to five values that
+  every correct implementation shares (``batches[0]`` coverage, ``[1]`` pairing, ``[2]`` batch sizes,
+  ``[3]`` shuffle, ``[4]`` use of the rng), and the reference's batches are summarised the same way.
+  A mistake is recognised on the whole summary first, then property by property (for two mistakes at
+  once). Samples are recognised by the first column of
   ``X`` (its row number) and by ``y`` (the same number). Cases with the same data and an identical
   generator state ("twins") must give identical batches; a different seed must give different ones.
   Cases have N = 1 or N >= 16, where a random permutation is the identity, or two are equal, with
@@ -40,18 +42,10 @@ MAX_ENTRIES = 6
 # ------------------------------------------------------------------------------------------------
 
 
-def _flat(values):
-    arrays = []
-    for v in values:
-        try:
-            arrays.append(np.asarray(v, dtype=np.float64).ravel())
-        except (TypeError, ValueError):
-            arrays.append(np.full(1, np.nan))
-    return np.concatenate(arrays) if arrays else np.zeros(0)
-
-
 def _slots(values):
-    values = list(values[:MAX_ENTRIES])
+    if len(values) > MAX_ENTRIES:
+        raise TypeError(f"the function returned {len(values)} entries for at most {MAX_ENTRIES} parameters")
+    values = list(values)
     return tuple(values) + (np.zeros(0),) * (MAX_ENTRIES - len(values))
 
 
@@ -64,19 +58,18 @@ def _kind(value):
 
 
 def collect_list(values):
-    """A returned list as ``(all, [0], ..., [5])``: every entry flattened and concatenated, then one slot
-    per entry (empty beyond the list). None stays None; anything else but a list or tuple raises a
-    TypeError that the check reports."""
+    """A returned list as ``((entry 0, ..., entry 5),)``: one slot per entry, empty beyond the list. None
+    stays None; anything else but a list or tuple raises a TypeError that the check reports."""
     if values is None:
         return None
     if not isinstance(values, (list, tuple)):
         hint = ": wrap it in list(...)" if hasattr(values, "__next__") else ""
         raise TypeError(f"gd_step should return a list of arrays, one per parameter, but returned {_kind(values)}{hint}")
-    return (_flat(values),) + _slots(values)
+    return (_slots(values),)
 
 
 def collect_pair(result):
-    """``(new_params, new_velocity)`` as ``(new_params, new_velocity, p1..p6, v1..v6)`` (see collect_list)."""
+    """``(new_params, new_velocity)`` as two tuples of slots (see :func:`collect_list`)."""
     if result is None:
         return None
     ok = isinstance(result, (list, tuple)) and len(result) == 2
@@ -87,11 +80,9 @@ def collect_pair(result):
             + (f" (of {_kind(result[0])} and {_kind(result[1])})" if ok else "")
         )
     params, velocity = result
-    return (_flat(params), _flat(velocity)) + _slots(params) + _slots(velocity)
+    return (_slots(params), _slots(velocity))
 
 
-PARAM_SLOTS = tuple(f"p{i}" for i in range(1, MAX_ENTRIES + 1))
-VELOCITY_SLOTS = tuple(f"v{i}" for i in range(1, MAX_ENTRIES + 1))
 
 
 def _shapes(rng, count):
@@ -155,26 +146,9 @@ def _gd_variant(how):
     return wrong
 
 
-def _on_slots(mistakes, slots, collect, part_index):
-    """The mistakes on the collected ``all`` part, repeated on every slot with a short message."""
-    found = list(mistakes)
-    for k, name in enumerate(slots):
-        for m in mistakes:
-            if m.part not in part_index:
-                continue
-
-            def wrong(*args, _m=m, _k=k, **kwargs):
-                return collect(_m.base(*args, **kwargs))[part_index[_m.part] + _k]
-
-            found.append(Mistake(m.key, "wrong for the same reason (see the first line).", wrong, part=name))
-    return tuple(found)
-
-
-def _mistake(key, message, base, collect, part, index):
-    """A Mistake on part ``index`` of the collected result, remembering the uncollected ``base``."""
-    m = Mistake(key, message, lambda *a, **k: collect(base(*a, **k))[index], part=part)
-    object.__setattr__(m, "base", base)
-    return m
+def _mistake(key, message, variant, collect):
+    """A Mistake recognised on the whole collected result of ``variant``."""
+    return Mistake(key, message, lambda *a, **k: collect(variant(*a, **k)))
 
 
 _GD_WORDS = {
@@ -193,17 +167,15 @@ _GD_WORDS = {
     ),
 }
 
-_GD_MISTAKES = tuple(
-    _mistake(key, words, _gd_variant(key), collect_list, "all", 0) for key, words in _GD_WORDS.items()
-)
+_GD_MISTAKES = tuple(_mistake(key, words, _gd_variant(key), collect_list) for key, words in _GD_WORDS.items())
 
 GD_STEP = Exercise(
     name="gd_step",
     reference=lambda params, grads, lr: collect_list(_gd_step(params, grads, lr)),
     cases=_gd_cases,
     sizes=_gd_sizes,
-    parts=("all",) + PARAM_SLOTS,
-    mistakes=_on_slots(_GD_MISTAKES, PARAM_SLOTS, collect_list, {"all": 1}),
+    parts=("new_params",),
+    mistakes=_GD_MISTAKES,
     guarded=("gd_step", "momentum_step"),
     collect=collect_list,
 )
@@ -262,8 +234,6 @@ def _mom_variant(how):
         elif how == "beta_swapped":
             v_new = [(1 - beta) * v + beta * g for v, g in zip(V, G)]
             p_new = [p - lr * v for p, v in zip(P, v_new)]
-        elif how == "swapped_outputs":
-            return v_new, p_new
         return p_new, v_new
 
     return wrong
@@ -322,31 +292,11 @@ _MOM_WORDS = {
         "Your velocity is (1 - beta) * v + beta * g: beta and 1 - beta are swapped (and the convention is "
         "not the moving average either). " + _TORCH,
     ),
-    "swapped_outputs": (
-        ("new_params", "new_velocity"),
-        "You returned (new_velocity, new_params): return the parameters first, (new_params, new_velocity).",
-    ),
 }
 
 
 def _momentum_mistakes():
-    found = []
-    index = {"new_params": 0, "new_velocity": 1}
-    for key, (parts, words) in _MOM_WORDS.items():
-        for part in parts:
-            found.append(_mistake(key, words, _mom_variant(key), collect_pair, part, index[part]))
-    slotted = list(found)
-    for slots, part, offset in ((PARAM_SLOTS, "new_params", 2), (VELOCITY_SLOTS, "new_velocity", 2 + MAX_ENTRIES)):
-        for k, name in enumerate(slots):
-            for m in found:
-                if m.part != part:
-                    continue
-
-                def wrong(*args, _m=m, _i=offset + k, **kwargs):
-                    return collect_pair(_m.base(*args, **kwargs))[_i]
-
-                slotted.append(Mistake(m.key, "wrong for the same reason (see the first line).", wrong, part=name))
-    return tuple(slotted)
+    return tuple(_mistake(key, words, _mom_variant(key), collect_pair) for key, (_, words) in _MOM_WORDS.items())
 
 
 MOMENTUM_STEP = Exercise(
@@ -354,7 +304,7 @@ MOMENTUM_STEP = Exercise(
     reference=lambda params, grads, velocity, lr, beta: collect_pair(_momentum_step(params, grads, velocity, lr, beta)),
     cases=_momentum_cases,
     sizes=_mom_sizes,
-    parts=("new_params", "new_velocity") + PARAM_SLOTS + VELOCITY_SLOTS,
+    parts=("new_params", "new_velocity"),
     mistakes=_momentum_mistakes(),
     guarded=("momentum_step", "gd_step"),
     collect=collect_pair,
@@ -384,7 +334,8 @@ def _rows(value, name):
 def summarize_batches(batches, remember=True):
     """Reduce the batches yielded by a ``minibatches`` function to what every correct one shares.
 
-    Returns ``(coverage, pairing, batch_sizes, shuffle, rng)``: 0 means right for each code;
+    Returns ``((coverage, pairing, batch_sizes, shuffle, rng),)`` (one top-level value, shown as
+    ``batches[0]`` ... ``batches[4]``): 0 means right for each code;
     ``coverage`` 1 = some sample repeated, 2 = some sample missing; ``pairing`` 1 = a y row belongs to
     another X row; ``batch_sizes`` the sizes, largest first; ``shuffle`` 2 = every batch (of two or more)
     holds neighbouring samples, 1 = otherwise the original order; ``rng`` 1 = the twin with the same generator state got other
@@ -419,7 +370,7 @@ def summarize_batches(batches, remember=True):
         if len(Xb):
             meta = (float(Xb[0, 1]), int(round(float(Xb[0, 2]))), int(round(float(Xb[0, 3]))))
     if meta is None:
-        return (2, 0, np.sort(np.asarray(sizes, dtype=float))[::-1], 0, 0)
+        return ((2, 0, np.sort(np.asarray(sizes, dtype=float))[::-1], 0, 0),)
     tag, role, N = meta
     order = np.asarray(ids_x)
     counts = np.bincount(np.clip(order, 0, N), minlength=N + 1)[:N]
@@ -448,7 +399,7 @@ def summarize_batches(batches, remember=True):
                 elif role == 2 and same:
                     rng_code = 2
     # Sizes largest first: where the smaller batch comes in the pass does not matter.
-    return (coverage, pairing, np.sort(np.asarray(sizes, dtype=float))[::-1], shuffle, rng_code)
+    return ((coverage, pairing, np.sort(np.asarray(sizes, dtype=float))[::-1], shuffle, rng_code),)
 
 
 def _reference_minibatches(X, y, batch_size, rng):
@@ -544,85 +495,97 @@ _NEIGHBOURS = (
     "first (order = rng.permutation(N)), then cut the shuffled order into slices."
 )
 
+_MB_WORDS = {
+    "with_replacement": (
+        "Some samples appear more than once (and others not at all): the batches are drawn with "
+        "replacement (e.g. rng.integers or rng.choice without replace=False). " + _ONCE
+    ),
+    "drops_last": (
+        "The last N % batch_size samples are missing: the smaller last batch is dropped. Keep it: when N "
+        "is not a multiple of batch_size, the last batch holds the samples left over (range(0, N, "
+        "batch_size) gives every start)."
+    ),
+    "empty_last_batch": (
+        "When N is a multiple of batch_size you yield one more, empty batch at the end: stop at N, e.g. "
+        "for start in range(0, N, batch_size)."
+    ),
+    "pairs_broken": (
+        "X_batch and y_batch do not belong together: row i of y_batch is the target of another sample "
+        "than row i of X_batch. X and y were probably shuffled separately (two permutations). Draw one "
+        "permutation of the row indices and index both with it: X[idx], y[idx]."
+    ),
+    "not_shuffled": (
+        "The samples come in their original order: the batches are not shuffled. Without shuffling, data "
+        "stored class by class gives batches of one class, and every epoch repeats the same batches. "
+        "Shuffle with the generator you are given: order = rng.permutation(N)."
+    ),
+    "batch_order_only": _NEIGHBOURS,
+    "within_batches_only": _NEIGHBOURS,
+    "global_rng": (
+        "Two calls with generators in the same state gave different batches: your function draws its "
+        "randomness from somewhere else than its rng argument (np.random.permutation, np.random.shuffle "
+        "or a new np.random.default_rng()). Use rng, e.g. rng.permutation(N): then a seed reproduces a run."
+    ),
+    "ignores_rng": (
+        "Generators with different seeds gave the same batches: your function ignores its rng argument "
+        "(a fixed seed inside?). Shuffle with rng itself, e.g. rng.permutation(N)."
+    ),
+}
+
+
+def _predict(key):
+    """``wrong(**case)``: the summary (see :func:`summarize_batches`) of a learner making mistake ``key``."""
+
+    def wrong(X, y, batch_size, rng):
+        N, big, role = _N(X), _N(X) >= BIG, int(X[0, 2]) if len(X) else 0
+        coverage, pairing, shuffle, rng_code = 0, 0, 0, 0
+        sizes = _sizes_of(N, batch_size)
+        if key == "with_replacement":
+            coverage = 1 if big else 0
+        elif key == "drops_last":
+            coverage = 2 if N % batch_size else 0
+            sizes = _sizes_of(N, batch_size, drop_last=True)
+        elif key == "empty_last_batch":
+            sizes = _sizes_of(N, batch_size, empty_last=True)
+        elif key == "pairs_broken":
+            pairing = 1 if big else 0
+        elif key in ("not_shuffled", "batch_order_only", "within_batches_only"):
+            shuffle = _shuffle_code(N, batch_size, {"not_shuffled": "none", "batch_order_only": "batch_order",
+                                                    "within_batches_only": "within"}[key])
+        elif key == "global_rng":
+            rng_code = 1 if (big and role == 1) else 0
+        elif key == "ignores_rng":
+            rng_code = 2 if (big and role == 2) else 0
+        return ((coverage, pairing, sizes, shuffle, rng_code),)
+
+    return wrong
+
+
+# Which property (index into the summary) each mistake shows in, for two mistakes at once.
+_MB_PARTS = {
+    "with_replacement": (0,), "drops_last": (0, 2), "empty_last_batch": (2,), "pairs_broken": (1,),
+    "not_shuffled": (3,), "batch_order_only": (3,), "within_batches_only": (3,), "global_rng": (4,),
+    "ignores_rng": (4,),
+}
+
+
+def _minibatch_mistakes():
+    whole = [Mistake(key, words, _predict(key)) for key, words in _MB_WORDS.items()]
+    parts = []
+    for key, words in _MB_WORDS.items():
+        for k in _MB_PARTS[key]:
+            parts.append(Mistake(key, words, lambda *a, _f=_predict(key), _k=k, **kw: _f(*a, **kw)[0][_k],
+                                 part=f"batches[{k}]"))
+    return tuple(whole + parts)
+
+
 MINIBATCHES = Exercise(
     name="minibatches",
     reference=_reference_minibatches,
     cases=_minibatch_cases,
     sizes=_mb_sizes,
-    parts=("coverage", "pairing", "batch_sizes", "shuffle", "rng"),
-    mistakes=(
-        Mistake(
-            "with_replacement",
-            "Some samples appear more than once (and others not at all): the batches are drawn with "
-            "replacement (e.g. rng.integers or rng.choice without replace=False). " + _ONCE,
-            lambda X, y, batch_size, rng: 1 if _N(X) >= BIG else 0,
-            part="coverage",
-        ),
-        Mistake(
-            "drops_last",
-            "The last N % batch_size samples are missing: the smaller last batch is dropped. Keep it: when N "
-            "is not a multiple of batch_size, the last batch is smaller (range(0, N, batch_size) gives its start).",
-            lambda X, y, batch_size, rng: 2 if _N(X) % batch_size else 0,
-            part="coverage",
-        ),
-        Mistake(
-            "drops_last",
-            "The batch sizes show the smaller last batch missing: when N is not a multiple of batch_size, the "
-            "last batch holds the N % batch_size samples left over.",
-            lambda X, y, batch_size, rng: _sizes_of(_N(X), batch_size, drop_last=True),
-            part="batch_sizes",
-        ),
-        Mistake(
-            "empty_last_batch",
-            "When N is a multiple of batch_size you yield one more, empty batch at the end: stop at N, e.g. "
-            "for start in range(0, N, batch_size).",
-            lambda X, y, batch_size, rng: _sizes_of(_N(X), batch_size, empty_last=True),
-            part="batch_sizes",
-        ),
-        Mistake(
-            "pairs_broken",
-            "X_batch and y_batch do not belong together: row i of y_batch is the target of another sample "
-            "than row i of X_batch. X and y were probably shuffled separately (two permutations). Draw one "
-            "permutation of the row indices and index both with it: X[idx], y[idx].",
-            lambda X, y, batch_size, rng: 1 if _N(X) >= BIG else 0,
-            part="pairing",
-        ),
-        Mistake(
-            "not_shuffled",
-            "The samples come in their original order: the batches are not shuffled. Without shuffling, data "
-            "stored class by class gives batches of one class, and every epoch repeats the same batches. "
-            "Shuffle with the generator you are given: order = rng.permutation(N).",
-            lambda X, y, batch_size, rng: _shuffle_code(_N(X), batch_size, "none"),
-            part="shuffle",
-        ),
-        Mistake(
-            "batch_order_only",
-            _NEIGHBOURS,
-            lambda X, y, batch_size, rng: _shuffle_code(_N(X), batch_size, "batch_order"),
-            part="shuffle",
-        ),
-        Mistake(
-            "within_batches_only",
-            _NEIGHBOURS,
-            lambda X, y, batch_size, rng: _shuffle_code(_N(X), batch_size, "within"),
-            part="shuffle",
-        ),
-        Mistake(
-            "global_rng",
-            "Two calls with generators in the same state gave different batches: your function draws its "
-            "randomness from somewhere else than its rng argument (np.random.permutation, np.random.shuffle "
-            "or a new np.random.default_rng()). Use rng, e.g. rng.permutation(N): then a seed reproduces a run.",
-            lambda X, y, batch_size, rng: 1 if (_N(X) >= BIG and int(X[0, 2]) == 1) else 0,
-            part="rng",
-        ),
-        Mistake(
-            "ignores_rng",
-            "Generators with different seeds gave the same batches: your function ignores its rng argument "
-            "(a fixed seed inside?). Shuffle with rng itself, e.g. rng.permutation(N).",
-            lambda X, y, batch_size, rng: 2 if (_N(X) >= BIG and int(X[0, 2]) == 2) else 0,
-            part="rng",
-        ),
-    ),
+    parts=("batches",),
+    mistakes=_minibatch_mistakes(),
     guarded=("minibatches",),
     collect=summarize_batches,
 )
