@@ -145,8 +145,10 @@ _RAISED = object()
 def _spec_mistake(exercise, runs, part=None, any_part=False):
     for mistake in exercise.mistakes:
         if (any_part or mistake.part == part) and _mistake_matches(exercise, mistake, runs):
+            shown = next((run for run in runs if _fails(exercise, run)), None)
+            if shown is None:
+                continue  # the mistake coincides with the right answer on every case: nothing to explain
             prefix = f"{mistake.part}: " if mistake.part else ""
-            shown = next(run for run in runs if _fails(exercise, run))
             return Diagnosis(mistake.key, prefix + mistake.message, shown)
     return None
 
