@@ -14,7 +14,7 @@ import pytest
 
 import mlcore
 from mlcore import mse_grad as imported_mse_grad
-from mlcore.grading import EXERCISES, Exercise, GradingError, check, grade, size_plan
+from mlcore.grading import EXERCISES, Exercise, GradingError, Mistake, check, grade, size_plan
 
 BOTH = pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
 
@@ -517,3 +517,24 @@ def test_the_learners_namespace_is_theirs_again_after_the_check(monkeypatch):
     monkeypatch.setattr(np, "allclose", fake)
     check("mse_grad", mse_grad_right)
     assert np.allclose is fake
+
+
+def test_the_graders_own_warnings_stay_quiet(monkeypatch, capfd):
+    def noisy_reference(z):
+        np.log(np.zeros(1))  # a RuntimeWarning inside the reference
+        warnings.warn("reference warning")
+        return _stable_sigmoid(z)
+
+    exercise = Exercise(
+        "toy_noisy",
+        noisy_reference,
+        _sigmoid_cases,
+        lambda z: {"N": z.size},
+        mistakes=(Mistake("noisy", "a noisy mistake", lambda z: np.sqrt(-np.abs(z))),),
+    )
+    monkeypatch.setitem(EXERCISES, exercise.name, exercise)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check("toy_noisy", _stable_sigmoid)
+        assert failure("toy_noisy", lambda z: 2 * _stable_sigmoid(z)).mistake == "factor"
+    assert capfd.readouterr().err == ""

@@ -94,10 +94,16 @@ def _same_input(a, b):
     return True  # numbers are immutable; generators and functions are meant to be used
 
 
-def _run_reference(exercise, case):
+@contextlib.contextmanager
+def _quiet():
+    """The grader's own work (cases, references, diagnosis) writes no warnings and no stderr."""
     with warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore")
-        return exercise.reference(*copy.deepcopy(case).values())
+        yield
+
+
+def _run_reference(exercise, case):
+    return exercise.reference(*copy.deepcopy(case).values())
 
 
 def _perturbed(value, rng):
@@ -200,7 +206,7 @@ def _success_message(exercise, runs, seed, hidden):
 
 def grade(exercise, fn, *, hidden=False, seed=None):
     """Run ``fn`` on fresh cases; return ``(runs, diagnoses, seed)`` without printing or raising."""
-    with pristine():
+    with pristine(), _quiet():
         seed = _choose_seed(seed)
         rng = np.random.default_rng([seed, int(hidden)])
         runs = [Run(case, _run_reference(exercise, case)) for case in exercise.cases(rng, hidden)]
@@ -210,7 +216,7 @@ def grade(exercise, fn, *, hidden=False, seed=None):
                 run.slack = _slack(exercise, run.case, run.expected, rounding)
     for run in runs:
         _run_learner(exercise, fn, run)
-    with pristine():
+    with pristine(), _quiet():
         return runs, diagnose(exercise, runs), seed
 
 
