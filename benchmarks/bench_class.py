@@ -27,8 +27,12 @@ from mlcore.classroom.grade import grade_class, list_assignments  # noqa: E402
 from mlcore.classroom.synthetic import make_class  # noqa: E402
 
 
-def kernel_floor(repeats=5):
-    """Median seconds to start a python3 kernel, run `1 + 1` and stop it (nbclient, like nbgrader)."""
+def kernel_floor(repeats=5, shutdown="graceful"):
+    """Median seconds to start a python3 kernel, run `1 + 1` and stop it (nbclient, like nbgrader).
+
+    `shutdown` is nbclient's ``shutdown_kernel``: "graceful" (its default: ask the kernel to exit and wait)
+    or "immediate" (kill it, as the class grader does once every output is in).
+    """
     import nbformat
     from nbclient import NotebookClient
 
@@ -37,7 +41,7 @@ def kernel_floor(repeats=5):
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_code_cell("1 + 1")]
         t0 = time.perf_counter()
-        NotebookClient(nb, kernel_name="python3").execute()
+        NotebookClient(nb, kernel_name="python3", shutdown_kernel=shutdown).execute()
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
@@ -62,6 +66,7 @@ def main(argv=None):
     assignments = args.assignments or list_assignments(ROOT)
     counts = [int(w) for w in args.workers.split(",")]
     floor_before = kernel_floor()
+    floor_kill_before = kernel_floor(shutdown="immediate")
     print(f"load average before: {os.getloadavg()[0]:.1f} (a busy shared machine slows every figure alike)")
     print(f"class: {args.students} students x {len(assignments)} notebooks ({', '.join(assignments)}); "
           f"cores: {os.cpu_count()}; per-cell timeout {args.timeout} s; broken submissions: {not args.no_broken}")
@@ -80,8 +85,10 @@ def main(argv=None):
             walls[w] = time.perf_counter() - t0
             walls[(w, "n")] = (len(kinds), executed, timeouts, len(result.errors))
     floor = statistics.median([floor_before, kernel_floor()])
+    floor_kill = statistics.median([floor_kill_before, kernel_floor(shutdown="immediate")])
     print(f"load average after: {os.getloadavg()[0]:.1f}")
-    print(f"kernel floor (start, one trivial cell, stop): {floor:.2f} s")
+    print(f"kernel floor (start, one trivial cell, stop): {floor:.2f} s with nbclient's default graceful stop, "
+          f"{floor_kill:.2f} s when the kernel is killed; ratios below are to the first")
     print(f"{'workers':>7} {'wall s':>8} {'subs':>5} {'ran':>5} {'timeouts':>8} {'s/sub':>7} {'x floor':>8} "
           f"{'s/sub excl. timeouts':>21} {'x floor':>8} {'errors':>6}")
     for w in counts:

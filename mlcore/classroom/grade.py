@@ -122,6 +122,9 @@ def load_config(course_dir, db_url=None, timeout=None):
         cfg.CourseDirectory.db_url = db_url
     if timeout:
         cfg.Execute.timeout = int(timeout)
+    if "shutdown_kernel" not in cfg.Execute:
+        # Every output is in by then: kill the kernel instead of waiting for it to wind down (~1 s each).
+        cfg.Execute.shutdown_kernel = "immediate"
     return cfg
 
 
