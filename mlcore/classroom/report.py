@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-from .grade import _dirs, course_id, list_submissions, open_gradebook, resolve_db_url
+from .grade import GradingSetupError, _dirs, course_id, list_submissions, open_gradebook, redact, resolve_db_url
 
 MISTAKE = re.compile(r"\[mistake:\s*([A-Za-z0-9_.\-]+)\s*\]")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -59,8 +59,14 @@ def item_analysis(course_dir, assignment, db_url=None):
     failed, graded_students = {}, set()
     mistakes = {}
     test_cells = []
+    from nbgrader.api import MissingEntry
+
     with open_gradebook(db_url, course_id(course_dir)) as gb:
-        assignment_row = gb.find_assignment(assignment)
+        try:
+            assignment_row = gb.find_assignment(assignment)
+        except MissingEntry:
+            raise GradingSetupError(f"assignment {assignment} is not in the gradebook {redact(db_url)}: "
+                                    "grade it first") from None
         for nb in assignment_row.notebooks:
             for gc in nb.grade_cells:
                 if gc.cell_type == "code" and gc.name not in test_cells:
