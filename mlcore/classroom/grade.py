@@ -82,7 +82,8 @@ class ClassResult:
     errors: list  # Outcome objects whose grading broke
     csv_path: Path
     export_path: Path
-    seconds: float
+    seconds: float  # the whole run
+    grading_seconds: float = 0.0  # from starting the workers to the last result (setup and export excluded)
 
     @property
     def flagged(self):
@@ -582,7 +583,9 @@ def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout
     n_workers = max(1, min(int(workers), len(by_student)))
     if skipped:
         log(f"skipping {skipped} submission(s) already graded and unchanged")
+    grading_seconds = 0.0
     if todo:
+        t_grading = time.perf_counter()
         spec = {"course_dir": str(course_dir), "db_url": db_url, "timeout": timeout, "notebooks": notebooks}
         (course_dir / STATE_DIR).mkdir(exist_ok=True)
         pool = [_Worker(i, spec, course_dir / STATE_DIR / f"worker-{i}.log") for i in range(n_workers)]
@@ -626,6 +629,7 @@ def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout
             fb_bar.close()
         for t in threads:
             t.join()
+        grading_seconds = time.perf_counter() - t_grading
         # Anything no worker reported on (every worker died) is an error, never silently skipped.
         reported = {(o.student, o.assignment) for o in errors}
         for student, a in todo:
@@ -642,7 +646,7 @@ def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout
     export_path = course_dir / NBGRADER_CSV
     export_nbgrader(course_dir, db_url, export_path)
     return ClassResult(rows=rows, graded=len(todo), skipped=skipped, errors=errors, csv_path=csv_path,
-                       export_path=export_path, seconds=time.perf_counter() - t0)
+                       export_path=export_path, seconds=time.perf_counter() - t0, grading_seconds=grading_seconds)
 
 
 def _progress(total, enabled, desc):
