@@ -68,7 +68,9 @@ def _captured(exercise):
     """Run the learner's code with its references blocked and its warnings and stderr captured."""
     with (
         warnings.catch_warnings(record=True) as caught,
-        np.errstate(all="warn", under="ignore"),  # floating-point trouble becomes a recorded warning, not output (underflow to 0 is harmless and NumPy ignores it by default)
+        # Floating-point trouble becomes a recorded warning, not output; underflow to 0 is
+        # harmless and NumPy ignores it by default.
+        np.errstate(all="warn", under="ignore"),
         contextlib.redirect_stderr(io.StringIO()),  # nbgrader fails a cell that writes to stderr
         blocking(exercise.guarded),
     ):

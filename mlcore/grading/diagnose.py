@@ -486,9 +486,17 @@ def _scaled(part):
         range(len(factors)),
         key=lambda k: (not _degenerate(exercise, runs[k]), abs(np.log(magnitudes[k]))),
     )
-    text = _name_factor(part, magnitudes, sizes, shown)
-    if text is None and factors[0] > 0:
-        return None  # a factor of 1 within FACTOR_RTOL yet outside rtol: not a scaling mistake
+    if all(_same(c, 1.0) for c in magnitudes):
+        text = None  # a pure sign flip
+        if factors[0] > 0:
+            return None  # a factor of 1 within FACTOR_RTOL yet outside rtol: not a scaling mistake
+    else:
+        # Any single number is "proportional" to another: only arrays show that a changing
+        # factor is really a factor.
+        arrays = any(as_numbers(part.got(run)).size > 1 for run in runs)
+        text = _name_factor(part, magnitudes, sizes, shown, name_only=not arrays)
+        if text is None:
+            return None
     if factors[0] < 0:
         sign = (
             f"{part.named()} has the wrong sign: check the order of a subtraction "
@@ -502,13 +510,12 @@ def _same(a, b):
     return abs(a - b) <= FACTOR_RTOL * max(abs(b), 1e-12)
 
 
-def _name_factor(part, magnitudes, sizes, k):
-    """Words for 'the values are c times the expected ones', naming c; None when c is 1.
+def _name_factor(part, magnitudes, sizes, k, name_only=False):
+    """Words for 'the values are c times the expected ones', naming c.
 
-    ``k`` is the case the words quote.
+    ``k`` is the case the words quote. With ``name_only``, None unless c has a name or is the same
+    in every case.
     """
-    if all(_same(c, 1.0) for c in magnitudes):
-        return None
     who = part.named()
     candidates = [factor_candidates(s) for s in sizes]
     for i, (expression, _) in enumerate(candidates[0]):
@@ -521,10 +528,26 @@ def _name_factor(part, magnitudes, sizes, k):
             return f"{who} is {expression} times the expected value{where}: {_factor_hint(part, expression)}"
     if all(_same(c, magnitudes[0]) for c in magnitudes):
         return f"{who} is {magnitudes[0]:.6g} times the expected value in every case: look for a wrong constant factor."
+    if name_only:
+        return None
     listing = "; ".join(f"{c:.4g} when {_sizes_text(s)}" for c, s in zip(magnitudes, sizes))
     return (
         f"{who} is proportional to the expected value, but the factor changes from case to case "
         f"({listing}): compare it with the sizes to find the wrong division or multiplication."
+    )
+
+
+def _some_signs(part):
+    """Right magnitudes, but some entries (not all) of the wrong sign: an abs() somewhere."""
+    for run in part.runs:
+        got, expected = as_numbers(part.got(run)), part.expected(run)
+        if not close(np.abs(got), np.abs(expected), part.exercise.rtol):
+            return None
+    return Diagnosis(
+        "sign",
+        f"{part.named()} has the right magnitudes, but some entries have the wrong sign: did you "
+        "take an absolute value (abs, or the square root of a square) where the sign matters?",
+        part.failing()[0],
     )
 
 
@@ -552,7 +575,17 @@ def _mismatch(part):
 
 
 WHOLE_CALL = (_raised, _returned_none, _structure, _in_place, _order, _whole_output_mistake)
-PER_PART = (_part_mistake, _part_type, _transposed, _not_scalar, _shape, _non_finite, _scaled, _mismatch)
+PER_PART = (
+    _part_mistake,
+    _part_type,
+    _transposed,
+    _not_scalar,
+    _shape,
+    _non_finite,
+    _scaled,
+    _some_signs,
+    _mismatch,
+)
 
 
 def _diagnose_part(part):

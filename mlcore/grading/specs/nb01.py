@@ -38,12 +38,13 @@ def _pair_cases(rng, hidden):
 
 
 def _pair_sizes(y, y_hat):
-    return {"y.size": y.size, "N": y.shape[0]}
+    return {"y.size": y.size, "N": y.shape[0], "D": y.size // y.shape[0]}
 
 
 PAIR_MEANINGS = {
     "y.size": "the number of elements the mean runs over",
     "N": "the number of rows of y",
+    "D": "the number of columns of y, 1 for a 1-D y",
 }
 
 
