@@ -72,6 +72,8 @@ MSE_MISTAKES = {
     "per column": (lambda y, y_hat: np.mean((y - y_hat) ** 2, axis=0), "not_scalar", "single number"),
     "forgot return": (lambda y, y_hat: None, "none", "return"),
     "forgot the square": (lambda y, y_hat: np.mean(y - y_hat), "forgot_square", "without squaring"),
+    # any single number is some multiple of another: an offset is a mismatch, not a "factor"
+    "offset": (lambda y, y_hat: np.mean((y - y_hat) ** 2) + 1e-3, "mismatch", "expected"),
     "matrix product of the residuals": (
         lambda y, y_hat: (y - y_hat).T @ (y - y_hat) / len(y),
         "not_scalar",
@@ -143,6 +145,7 @@ MSE_GRAD_MISTAKES = {
     "loss terms": (lambda y, y_hat: (y_hat - y) ** 2 / y.size, "loss_not_gradient", "derivative"),
     "mean of the gradient": (lambda y, y_hat: np.mean(2 * (y_hat - y)), "shape", "single number"),
     "in place": (grad_in_place, "in_place", "in place"),
+    "absolute value": (lambda y, y_hat: 2 * np.abs(y_hat - y) / y.size, "sign", "absolute value"),
 }
 
 
