@@ -133,16 +133,32 @@ def _menu(page, menu, item):
     page.locator(".lm-Menu-item:visible", has_text=re.compile(rf"^{re.escape(item)}")).first.click()
 
 
-def _wait_until_settled(page, first_index):
-    """Wait until the cell ``first_index`` has run and nothing is queued or running any more."""
-    page.wait_for_function(
-        f"""() => {{
-            const s = ({_STATE})();
-            return s && s.kernel === 'idle' && s.cells[{first_index}].count !== null
-                && !s.cells.some(c => c.pending);
-        }}""",
-        timeout=RUN_TIMEOUT_MS, polling=250,
-    )
+def _run_from_menu(page, item, first_index):
+    """Run > ``item``, then wait until nothing is queued or running any more.
+
+    A run the kernel aborts (it drops requests that arrive just after an error, ``stop_on_error``) leaves
+    its cells unexecuted; :func:`run_all` then starts them again.
+    """
+    _menu(page, "Run", item)
+    try:  # the run has started: its first cell is queued, running or done
+        page.wait_for_function(
+            f"() => {{ const c = ({_STATE})().cells[{first_index}]; return c.pending || c.count !== null; }}",
+            timeout=10_000, polling=50,
+        )
+    except PlaywrightTimeout:
+        pass
+    try:
+        page.wait_for_function(
+            f"() => {{ const s = ({_STATE})(); return s.kernel === 'idle' && !s.cells.some(c => c.pending); }}",
+            timeout=RUN_TIMEOUT_MS, polling=250,
+        )
+    except PlaywrightTimeout:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "timeout.png"))
+        state = _state(page)
+        summary = state and [(i, c["count"], c["pending"]) for i, c in enumerate(state["cells"]) if c["type"] == "code"]
+        pytest.fail(f"the notebook did not finish running (from cell {first_index}): kernel "
+                    f"{state and state['kernel']}, (cell, count, pending): {summary}")
 
 
 def _unexecuted(state):
@@ -155,15 +171,13 @@ def run_all(page):
     todo = _unexecuted(_state(page))
     if not todo:
         return current_notebook(page)
-    _menu(page, "Run", "Run All Cells")
-    _wait_until_settled(page, todo[0])
-    for _ in range(len(todo)):
+    _run_from_menu(page, "Run All Cells", todo[0])
+    for _ in range(2 * len(todo) + 3):  # one continuation per error, plus a few aborted runs
         todo = _unexecuted(_state(page))
         if not todo:
             break
         page.evaluate(f"() => {{ {_PANEL}.content.activeCellIndex = {todo[0]}; }}")
-        _menu(page, "Run", "Run Selected Cell and All Below")
-        _wait_until_settled(page, todo[0])
+        _run_from_menu(page, "Run Selected Cell and All Below", todo[0])
     return current_notebook(page)
 
 
@@ -258,23 +272,19 @@ def _change(page, cell, label, action):
     _kernel_round(page, action)
     if not before:
         return
-    # The kernel has answered; the output reaches the page with (or right after) its idle message.
-    if _figures_changed(page, cell, before, timeout=10_000):
-        return
+    # A widget with a button (Train) takes the new settings into account when the button is clicked.
     buttons = cell.locator("button.widget-button:not([disabled])")
     if buttons.count():
         _kernel_round(page, buttons.first.click)
-        if _figures_changed(page, cell, before, timeout=10_000):
-            return
-    pytest.fail(f"{label}: changing it did not change the figure")
+    if not _figures_changed(page, cell, before, timeout=WIDGET_TIMEOUT_MS):
+        pytest.fail(f"{label}: changing it did not change the figure")
 
 
 def _move_slider(page, handle):
     value = handle.get_attribute("aria-valuenow")
     key = "ArrowLeft" if float(value) >= float(handle.get_attribute("aria-valuemax")) else "ArrowRight"
     handle.focus()
-    for _ in range(3):
-        handle.press(key)
+    handle.press(key)
     page.wait_for_function("([h, v]) => h.getAttribute('aria-valuenow') !== v", arg=[handle.element_handle(), value])
 
 
