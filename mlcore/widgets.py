@@ -69,12 +69,16 @@ def interactive_figure(draw, controls, *, ncols=1, width=5.0, height=3.8):
     return ui
 
 
-def log_slider(description, *, low, high, value, steps=60, readout_format=".3g"):
-    """A slider over ``[low, high]`` spaced evenly in log10, ``steps`` positions, wide description."""
+def log_slider(description, *, low, high, value, steps=60, readout_format=".3g", continuous_update=False):
+    """A slider over ``[low, high]`` spaced evenly in log10, ``steps`` positions, wide description.
+
+    By default it reports its value when released: a redraw costs a figure rendered to PNG, and while
+    dragging, every intermediate value would queue one more, so the figure would lag behind the hand.
+    """
     low_exp, high_exp = np.log10(low), np.log10(high)
     return widgets.FloatLogSlider(
         value=value, base=10, min=low_exp, max=high_exp, step=(high_exp - low_exp) / steps,
-        description=description, readout_format=readout_format, continuous_update=True,
+        description=description, readout_format=readout_format, continuous_update=continuous_update,
         style={"description_width": "initial"}, layout=widgets.Layout(width="480px"),
     )
 
@@ -135,7 +139,7 @@ def finite_difference_explorer(f, df, x, *, name="f", log10_h=-4.0, d2=None, d3=
         )
 
     slider = widgets.FloatSlider(
-        value=log10_h, min=-16, max=0, step=0.25, description="log10(h)", continuous_update=True,
+        value=log10_h, min=-16, max=0, step=0.25, description="log10(h)", continuous_update=False,
         layout=widgets.Layout(width="480px"),
     )
     return interactive_figure(draw, {"log10_h": slider}, ncols=2, width=5.6, height=4.0)
