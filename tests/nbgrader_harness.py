@@ -6,13 +6,17 @@ Everything goes through nbgrader's own machinery (``nbgrader.validator.Validator
 
 Typical use in a test module::
 
-    from nbgrader_harness import autograde, make_submission, read_notebook, release_path
+    from nbgrader_harness import autograde, make_submission, pack_variants, read_notebook, release_path
+    from mlcore.classroom.answers.a01_mse import CORRECT, POINTS, TEST_OF, VARIANTS
 
     released = read_notebook(release_path("01_mse"))
-    subs = {"alice": make_submission(released, {"mse_answer": "def mse(y, y_hat):\\n    ..."})}
-    results = autograde("01_mse", subs)          # ONE nbgrader process for the whole class
-    results["alice"].scores["mse_tests"]         # -> (score, max_score)
-    results["alice"].feedback_text               # the feedback the learner would get, as plain text
+    packs = pack_variants(VARIANTS, CORRECT, POINTS, TEST_OF)      # 30 variants -> 17 submissions
+    results = autograde("01_mse", {p.name: make_submission(released, p.answers) for p in packs})
+    results["correct"].scores["mse_tests"]      # -> (score, max_score), from the gradebook
+    results["pack05"].outputs["mse_tests"]      # what that test cell printed, ANSI stripped
+    results["pack05"].feedback_text             # the feedback HTML the learner would get, as text
+
+``autograde`` runs one nbgrader process per CPU (at most 2), each grading its share of the class.
 """
 
 import copy
