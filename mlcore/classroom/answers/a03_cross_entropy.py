@@ -393,8 +393,10 @@ def softmax(z):
 """,
         softmax_cross_entropy_grad_answer="""
 def softmax_cross_entropy_grad(y, z):
-    Y = np.eye(z.shape[1], dtype=np.float32)[y]
-    return (mlcore.softmax(z).astype(np.float32) - Y) / np.float32(len(y))
+    # A float32 result; the subtraction s - 1 stays in float64, where a dominant class's s ~ 1 - 1e-5
+    # does not cancel away (in float32 it would lose the result's leading digits).
+    Y = np.eye(z.shape[1])[y]
+    return ((mlcore.softmax(z) - Y) / len(y)).astype(np.float32)
 """,
     ),
 }
