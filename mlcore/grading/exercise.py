@@ -18,9 +18,11 @@ class Mistake:
         What went wrong and how to fix it, in words a learner can act on.
     wrong : callable
         ``wrong(**case)`` returns what a learner making this mistake returns (for a tuple output,
-        only the value of ``part``). Build it from reference pieces. It may raise where the mistake
-        would raise (e.g. a shape mismatch): a learner's function that raises in exactly those cases
-        and matches everywhere else is recognised too.
+        only the value of ``part``). Build it from reference pieces: it runs on a copy of the case,
+        with the references available and warnings silenced. It may raise where the mistake would
+        raise (e.g. a shape mismatch): a learner's function that raises in exactly those cases and
+        matches everywhere else is recognised too. A mistake that coincides with the right answer on
+        every case is never reported.
     part : str or None
         For functions returning a tuple, the name of the returned value this mistake is about
         (one of ``Exercise.parts``). None for single-value functions.

@@ -22,7 +22,11 @@ How to add an exercise (copy the pattern of ``nb01.py``):
    first: ``Mistake(key, message, wrong)`` where ``wrong(**case)`` computes, from reference
    pieces, what a learner making that mistake returns. The generic mistakes (sign, factor,
    transpose, shape, NaN, in-place changes, a forgotten return, ...) need no spec.
-5. Add tests in ``tests/test_grading_nbXX.py``: every mistake fails with its key, several correct
+5. Only when needed: ``parts`` names the values of a tuple result (``("dw", "db")``, each
+   diagnosed on its own); ``rounding_slack=True`` when a result comes from sums of terms of both
+   signs (so float32 arithmetic passes); ``no_warnings`` when a warning is itself the mistake;
+   ``collect`` for generators.
+6. Add tests in ``tests/test_grading_nbXX.py``: every mistake fails with its key, several correct
    forms (loops, einsum, float32) pass, visible and hidden.
 """
 
