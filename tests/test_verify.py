@@ -6,7 +6,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_output
 
 from mlcore.grading import check
-from mlcore.grading.verify import VerifyChecks, expected_passes, missing_passes
+from mlcore.grading.verify import VerifyChecks, expected_passes, missing_passes, tampering
 from nbgrader_harness import autograde, make_submission, read_notebook, release_path
 
 TEST_SOURCE = 'check("mse", mse)\n### BEGIN HIDDEN TESTS\ncheck("mse", mse, hidden=True)\n### END HIDDEN TESTS\n'
@@ -70,13 +70,54 @@ def mse(y, y_hat):
 """
 
 
-def test_autograde_gives_no_points_to_a_silenced_wrong_answer():
+# A forged check that prints exactly what the real one prints on a pass.
+FORGER = WRONG_MSE + """
+def check(name, fn, hidden=False, seed=None):
+    print(f"{name}: passed 20 {'hidden checks' if hidden else 'checks'} on random inputs")
+"""
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "check = lambda *a, **k: None",
+        "def check(name, fn, hidden=False):\n    pass",
+        "from builtins import print as check",
+        "get_ipython().input_transformers_post.append(f)",
+        "import sys\nsys.modules['mlcore.grading'].check = print",
+        "import mlcore.grading\nmlcore.grading.check = print",
+        "__builtins__.len = lambda x: 0",
+        "import builtins\nbuiltins.abs = None",
+        "globals()['ch' + 'eck'] = print",
+    ],
+)
+def test_tampering_is_recognised(source):
+    assert tampering(source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def mse(y, y_hat):\n    checked = (y - y_hat) ** 2\n    return float(checked.mean())",
+        "def check_shapes(a, b):\n    return a.shape == b.shape",
+        "def mse_grad(y, y_hat):\n    # check: same shape as y_hat\n    return 2 * (y_hat - y) / y.size",
+        "import numpy as np\nimport mlcore\nx = mlcore.sigmoid(np.zeros(3))",
+        "result = np.isclose(a, b)\nif result.all() == True: pass",
+    ],
+)
+def test_ordinary_answers_are_not_taken_for_tampering(source):
+    assert tampering(source) == []
+
+
+def test_autograde_gives_no_points_to_a_silenced_or_forged_check():
     released = read_notebook(release_path("01_mse"))
     subs = {
         "silencer": make_submission(released, {"mse_answer": SILENCER}),
+        "forger": make_submission(released, {"mse_answer": FORGER}),
         "honest": make_submission(released, {"mse_answer": CORRECT_MSE}),
     }
     results = autograde("01_mse", subs, feedback=True)
-    assert results["silencer"].scores["mse_tests"][0] == 0
-    assert "[mistake: tampered]" in results["silencer"].feedback_text
+    for cheat in ("silencer", "forger"):
+        assert results[cheat].scores["mse_tests"][0] == 0
+        assert "[mistake: tampered]" in results[cheat].feedback_text
     assert results["honest"].scores["mse_tests"][0] == results["honest"].scores["mse_tests"][1] > 0

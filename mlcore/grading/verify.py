@@ -10,6 +10,11 @@ notebook was executed: for every ``check("name", fn)`` call in a test cell's sou
 gradebook, so the learner cannot edit it) it requires the pass line that :func:`mlcore.grading.check`
 prints; a missing one turns the cell into a failure with an explanation.
 
+A learner could still print a forged pass line, for instance by redefining ``check``. So the step
+also reads the answer cells: code that rebinds ``check``, reaches into IPython's cell machinery, the
+grading package, ``sys.modules`` or the builtins fails every test cell of the notebook, with a message
+that says an instructor should look at it. A learner never needs any of that to answer an exercise.
+
 Enable it in ``nbgrader_config.py``, right after ``Execute`` in ``Autograde.autograde_preprocessors``.
 """
 
@@ -23,6 +28,21 @@ from traitlets import Bool
 _CALL = re.compile(r"""^\s*check\(\s*["'](?P<name>\w+)["'](?P<rest>.*)$""", re.MULTILINE)
 _HIDDEN = re.compile(r"hidden\s*=\s*True")
 MISTAKE = "tampered"
+
+# Code no answer needs, that can change what a check reports. Each pattern is a reason shown to the instructor.
+_TAMPERING = {
+    "rebinds check": re.compile(r"(^|[^.\w])check\s*=[^=]|\bdef\s+check\b|\bas\s+check\b|\bglobals\(\)|\bdel\s+check\b"),
+    "changes how IPython runs cells": re.compile(
+        r"get_ipython|input_transformer|ast_transformers|\bevents\.register|register_magic|set_custom_exc|\bsys\.(settrace|setprofile|displayhook|excepthook|stdout|stderr)\b"
+    ),
+    "touches the grader or the module registry": re.compile(r"mlcore\.(grading|_guard)|\b_guard\b|\bsys\.modules\b|\bimportlib\b"),
+    "rebinds builtins": re.compile(r"\b__builtins__\b|\bimport\s+builtins\b|\bbuiltins\.\w+\s*="),
+}
+
+
+def tampering(source):
+    """Reasons why answer-cell ``source`` may change what a check reports (empty if none)."""
+    return [reason for reason, pattern in _TAMPERING.items() if pattern.search(source)]
 
 
 def expected_passes(source):
@@ -56,6 +76,15 @@ def _is_test_cell(cell):
     return cell.cell_type == "code" and meta.get("grade", False) and not meta.get("solution", False)
 
 
+def _is_answer_cell(cell):
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.cell_type == "code" and meta.get("solution", False)
+
+
+def _fail(cell, message):
+    cell.outputs.append(new_output("error", ename="GradingError", evalue=message, traceback=[f"GradingError: {message}"]))
+
+
 def _has_error(cell):
     return any(out.get("output_type") == "error" for out in cell.get("outputs", []))
 
@@ -64,6 +93,21 @@ class VerifyChecks(Preprocessor):
     """Fail every autograder test cell whose ``check`` calls did not all print their pass line."""
 
     enabled = Bool(True, help="nbconvert's preprocessors are off unless enabled").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        reasons = sorted({r for cell in nb.cells if _is_answer_cell(cell) for r in tampering(cell.source)})
+        if reasons:
+            message = (
+                f"an answer cell {' and '.join(reasons)}, which no exercise needs and which can change what "
+                "the checks report; the test cells of this notebook earn no points until an instructor "
+                f"has looked at it. [mistake: {MISTAKE}]"
+            )
+            self.log.warning("%s", message)
+            for cell in nb.cells:
+                if _is_test_cell(cell):
+                    _fail(cell, message)
+            return nb, resources
+        return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
         if not _is_test_cell(cell) or _has_error(cell):
@@ -78,5 +122,5 @@ class VerifyChecks(Preprocessor):
                 f"[mistake: {MISTAKE}]"
             )
             self.log.warning("Test cell %s: %s", cell.metadata["nbgrader"].get("grade_id"), message)
-            cell.outputs.append(new_output("error", ename="GradingError", evalue=message, traceback=[f"GradingError: {message}"]))
+            _fail(cell, message)
         return cell, resources
