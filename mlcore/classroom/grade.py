@@ -1,11 +1,13 @@
 """Grade a whole class with nbgrader: autograde, then feedback, then export, in parallel worker processes.
 
 nbgrader has no parallel autograde, and every ``nbgrader`` command costs seconds of start-up. Here each worker
-is one long-lived Python process that holds one :class:`nbgrader.apps.NbGraderAPI` and grades submission after
-submission with it (``api.autograde`` then ``api.generate_feedback``: nbgrader's own machinery, nothing
-re-implemented), so start-up is paid once per worker, not once per student. The main process hands out work
-one *student* at a time (all that student's assignments together), so a student is never graded by two
-processes at once — measured, that corrupts the student's output.
+is one long-lived Python process that holds one :class:`nbgrader.apps.NbGraderAPI` and autogrades submission
+after submission with it (``api.autograde``: nbgrader's own machinery, nothing re-implemented), so start-up
+is paid once per worker, not once per student; then it generates the feedback of the students it graded,
+ten per ``api.generate_feedback`` run. The main process hands out work one *student* at a time (all that
+student's assignments together) from a queue, so a student is never graded by two processes at once —
+measured, that corrupts the student's output — and a worker held up by an infinite loop holds up nobody else.
+Students are entered into the gradebook before the workers start, so no two workers race to create one.
 
 What nbgrader does not do, this module adds:
 
