@@ -359,3 +359,14 @@ def test_two_minibatch_mistakes_are_both_named():
 
     error = verdict("minibatches", only_y_shuffled, True)
     assert set(error.mistakes) == {"pairs_broken", "not_shuffled"}, error
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+def test_every_multi_batch_case_leaves_a_fair_shuffle_no_chance_to_look_unshuffled(hidden):
+    # A correct shuffle fails "every batch holds neighbours" with the chance nb05._blocks_by_chance gives
+    # (2/26 for a batch of 25 out of 26): every case the check draws must make that chance negligible.
+    for seed in range(200):
+        for case in nb05.MINIBATCHES.cases(np.random.default_rng(seed), hidden):
+            N, bs = len(case["X"]), case["batch_size"]
+            if N >= nb05.BIG and 2 <= bs < N:
+                assert nb05._blocks_by_chance(list(nb05._sizes_of(N, bs)), N) < 1e-9, (seed, N, bs)

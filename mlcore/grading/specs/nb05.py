@@ -27,6 +27,8 @@ Choices made here (the notebook tells the learner the same):
   probability below 1e-13.
 """
 
+import math
+
 import numpy as np
 
 from mlcore.grading.exercise import Exercise, Mistake
@@ -331,6 +333,17 @@ def _rows(value, name):
     return array
 
 
+def _blocks_by_chance(sizes, N):
+    """Upper bound on the chance that a fair shuffle puts only neighbouring samples in every batch.
+
+    Each batch being one run of consecutive samples is one of at most ``k!`` arrangements of runs, each
+    of probability ``prod(s_i!) / N!``. With a batch of 25 out of 26 that chance is 2/26, so a correct
+    shuffle would often look unshuffled; the check only judges where the chance is negligible.
+    """
+    log_p = math.lgamma(len(sizes) + 1) + sum(math.lgamma(s + 1) for s in sizes) - math.lgamma(N + 1)
+    return math.exp(log_p)
+
+
 def summarize_batches(batches, remember=True):
     """Reduce the batches yielded by a ``minibatches`` function to what every correct one shares.
 
@@ -384,7 +397,7 @@ def summarize_batches(batches, remember=True):
             start += size
             if size:
                 blocks.append(len(set(chunk.tolist())) == size and chunk.max() - chunk.min() + 1 == size)
-        if len(blocks) >= 2 and all(blocks) and max(sizes) >= 2:
+        if len(blocks) >= 2 and all(blocks) and max(sizes) >= 2 and _blocks_by_chance(sizes, N) < 1e-9:
             shuffle = 2
         elif np.array_equal(order, np.arange(len(order))):
             shuffle = 1
@@ -431,27 +444,27 @@ def _minibatch_cases(rng, hidden):
         return _mb_case(rng, N, bs, int(rng.integers(0, 2**31)), float(rng.integers(1, 2**31)), 0, **kw)
 
     if not hidden:
-        N = int(rng.integers(BIG, 30))
-        bs = int(rng.integers(3, 7))
+        N = int(rng.integers(30, 48))  # with batches of 3-7, a fair shuffle never leaves only neighbours
+        bs = int(rng.integers(3, 8))
         bs += 1 if N % bs == 0 else 0
         cases = [single(1, 1)] + twins(N, bs)
         cases += [single(int(rng.integers(BIG, 24)), 1), single(int(rng.integers(BIG, 24)), 32)]
         m = int(rng.integers(2, 5))
-        cases.append(single(m * (-(-BIG // m) + int(rng.integers(0, 3))), m))  # N a multiple of the batch size
+        cases.append(single(m * (-(-30 // m) + int(rng.integers(0, 3))), m))  # N a multiple of the batch size
         return cases
     cases = [single(1, int(rng.integers(1, 4))), single(1, 1, y_2d=True)]
     for _ in range(2):
-        N = int(rng.integers(BIG, 64))
-        cases += twins(N, int(rng.integers(2, N // 2)), y_2d=bool(rng.integers(0, 2)), extra=int(rng.integers(0, 3)))
+        N = int(rng.integers(32, 64))
+        cases += twins(N, int(rng.integers(2, N // 4 + 1)), y_2d=bool(rng.integers(0, 2)), extra=int(rng.integers(0, 3)))
     N = int(rng.integers(BIG, 40))
     cases.append(single(N, 1))                      # batches of one
     cases.append(single(N, N))                      # one batch holding everything
     cases.append(single(N, N + int(rng.integers(1, 9))))  # batch larger than the data
     m = int(rng.integers(2, 9))
-    cases.append(single(m * (-(-BIG // m) + int(rng.integers(0, 4))), m))  # N a multiple of the batch size
+    cases.append(single(m * (-(-32 // m) + int(rng.integers(0, 4))), m))  # N a multiple of the batch size
     while len(cases) < 16:
-        N = int(rng.integers(BIG, 80))
-        cases.append(single(N, int(rng.integers(2, N)), y_2d=bool(rng.integers(0, 2))))
+        N = int(rng.integers(32, 80))
+        cases.append(single(N, int(rng.integers(2, N // 4 + 1)), y_2d=bool(rng.integers(0, 2))))
     return cases
 
 
@@ -476,7 +489,8 @@ def _shuffle_code(N, bs, how):
     batches (``"batch_order"``) or only inside each batch (``"within"``)."""
     if N < BIG:
         return 0
-    several = 2 <= bs < N  # at least two batches, at least one of two samples or more
+    # at least two batches, one of two samples or more, and too many batches for chance to line them up
+    several = 2 <= bs < N and _blocks_by_chance(_sizes_of(N, bs), N) < 1e-9
     if how == "none":
         return 2 if several else 1
     if how == "batch_order":
