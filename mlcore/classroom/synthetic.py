@@ -103,9 +103,14 @@ def load_answer_variants():
     return found
 
 
-def _deck(wrong):
-    # One of each kind first, interleaving the broken kinds early so that even ~10 students cover them.
-    return ["correct", "timeout", "os_exit", "missing", "renamed", "sys_exit", "blank"] + [f"variant:{w}" for w in wrong]
+def _deck(variants, rng):
+    """Kinds handed out first: one of each fixed kind, then the variants, those with a mistake first."""
+    named = {n: v for n, v in variants.items() if n not in ("blank", "correct")}  # already fixed kinds
+    wrong = sorted(n for n, v in named.items() if v["mistakes"])
+    rng.shuffle(wrong)  # which mistakes a small class gets depends on the seed
+    right = sorted(n for n, v in named.items() if not v["mistakes"])
+    fixed = ["correct", "timeout", "os_exit", "missing", "renamed", "sys_exit", "blank"]
+    return fixed + [f"variant:{n}" for n in wrong + right]
 
 
 def plan_class(n_students, assignments, variants, seed=0, broken=True):
@@ -116,7 +121,7 @@ def plan_class(n_students, assignments, variants, seed=0, broken=True):
     plan = {s: {} for s in students}
     for a in assignments:
         wrong = sorted(variants.get(a, {}))
-        deck = [k for k in _deck(wrong) if broken or k not in BROKEN]
+        deck = [k for k in _deck(variants.get(a, {}), rng) if broken or k not in BROKEN]
         order = list(range(n_students))
         rng.shuffle(order)
         for pos, i in enumerate(order):
