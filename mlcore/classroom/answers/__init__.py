@@ -16,3 +16,32 @@ to a dict with
 The tests autograde every variant (``tests/test_autograde_XX.py``) and the synthetic-class generator
 (``mlcore.classroom.synthetic``) samples them.
 """
+
+
+def blank(points):
+    """The blank submission: nothing written, every test cell fails with ``not_implemented``."""
+    return {
+        "answers": {},
+        "points": {test: 0 for test in points},
+        "mistakes": {test: "not_implemented" for test in points},
+    }
+
+
+def builders(correct, points, test_of):
+    """The two variant builders of one assignment, given its ``CORRECT``, ``POINTS`` and ``TEST_OF``.
+
+    ``wrong(mistakes, **answers)``: the correct answers with some replaced; ``mistakes`` maps answer cell ->
+    mistake key, and the test cells grading those answer cells get 0 points. ``right(**answers)``: correct
+    answers written differently, full points.
+    """
+
+    def wrong(mistakes, **answers):
+        merged = dict(correct, **answers)
+        failing = {test_of[cell]: key for cell, key in mistakes.items()}
+        pts = {test: (0 if test in failing else full) for test, full in points.items()}
+        return {"answers": merged, "points": pts, "mistakes": failing}
+
+    def right(**answers):
+        return wrong({}, **answers)
+
+    return wrong, right

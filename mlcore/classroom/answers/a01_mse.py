@@ -4,6 +4,8 @@ correct answers written differently (loops, einsum, algebraic variants, float32)
 See :mod:`mlcore.classroom.answers` for the format.
 """
 
+from mlcore.classroom.answers import blank, builders
+
 ASSIGNMENT = "01_mse"
 
 #: Points of each test cell (as in the notebook).
@@ -36,25 +38,12 @@ def linear_mse_grads(X, y, w, b):
 }
 
 
-def _wrong(mistakes, **answers):
-    """A submission: the correct answers with some replaced; ``mistakes`` maps answer cell -> mistake key."""
-    merged = dict(CORRECT, **answers)
-    failing = {TEST_OF[cell]: key for cell, key in mistakes.items()}
-    points = {test: (0 if test in failing else pts) for test, pts in POINTS.items()}
-    return {"answers": merged, "points": points, "mistakes": failing}
-
-
-def _right(**answers):
-    return _wrong({}, **answers)
+_wrong, _right = builders(CORRECT, POINTS, TEST_OF)
 
 
 VARIANTS = {
     # ------------------------------------------------------------------ nothing written, everything right
-    "blank": {
-        "answers": {},
-        "points": {test: 0 for test in POINTS},
-        "mistakes": {test: "not_implemented" for test in POINTS},
-    },
+    "blank": blank(POINTS),
     "correct": _right(),
 
     # ------------------------------------------------------------------ mse

@@ -6,6 +6,8 @@ See :mod:`mlcore.classroom.answers` for the format. The correct ``sigmoid_prime`
 ``mlcore.sigmoid`` (as the notebook allows), so a variant's wrong ``sigmoid`` fails only its own cell.
 """
 
+from mlcore.classroom.answers import blank, builders
+
 ASSIGNMENT = "02_sigmoid_derivative"
 
 #: Points of each test cell (as in the notebook).
@@ -41,25 +43,12 @@ def relu_prime(z):
 }
 
 
-def _wrong(mistakes, **answers):
-    """A submission: the correct answers with some replaced; ``mistakes`` maps answer cell -> mistake key."""
-    merged = dict(CORRECT, **answers)
-    failing = {TEST_OF[cell]: key for cell, key in mistakes.items()}
-    points = {test: (0 if test in failing else pts) for test, pts in POINTS.items()}
-    return {"answers": merged, "points": points, "mistakes": failing}
-
-
-def _right(**answers):
-    return _wrong({}, **answers)
+_wrong, _right = builders(CORRECT, POINTS, TEST_OF)
 
 
 VARIANTS = {
     # ------------------------------------------------------------------ nothing written, everything right
-    "blank": {
-        "answers": {},
-        "points": {test: 0 for test in POINTS},
-        "mistakes": {test: "not_implemented" for test in POINTS},
-    },
+    "blank": blank(POINTS),
     "correct": _right(),
 
     # ------------------------------------------------------------------ sigmoid: COURSE.md's "warning-free"

@@ -7,6 +7,8 @@ test cell depends on its own answer cell only; the variants whose ``backward`` d
 ``hidden_delta`` and ``layer_grads`` also own those cells. See :mod:`mlcore.classroom.answers` for the format.
 """
 
+from mlcore.classroom.answers import blank, builders
+
 ASSIGNMENT = "04_delta_recursion"
 
 #: Points of each test cell (as in the notebook).
@@ -71,16 +73,7 @@ def _hunt(*left):
     return _backward("fixed_backward", **parts)
 
 
-def _wrong(mistakes, **answers):
-    """A submission: the correct answers with some replaced; ``mistakes`` maps answer cell -> mistake key."""
-    merged = dict(CORRECT, **answers)
-    failing = {TEST_OF[cell]: key for cell, key in mistakes.items()}
-    points = {test: (0 if test in failing else pts) for test, pts in POINTS.items()}
-    return {"answers": merged, "points": points, "mistakes": failing}
-
-
-def _right(**answers):
-    return _wrong({}, **answers)
+_wrong, _right = builders(CORRECT, POINTS, TEST_OF)
 
 
 def _hd(body):
@@ -99,11 +92,7 @@ def layer_grads(a_prev, delta):
 
 VARIANTS = {
     # ------------------------------------------------------------------ nothing written, everything right
-    "blank": {
-        "answers": {},
-        "points": {test: 0 for test in POINTS},
-        "mistakes": {test: "not_implemented" for test in POINTS},
-    },
+    "blank": blank(POINTS),
     "correct": _right(),
 
     # ------------------------------------------------------------------ hidden_delta

@@ -7,6 +7,8 @@ comparison) is filled in the correct submission and left as released in the blan
 test cell. See :mod:`mlcore.classroom.answers` for the format.
 """
 
+from mlcore.classroom.answers import blank, builders
+
 ASSIGNMENT = "05_gradient_descent"
 
 #: Points of each test cell (as in the notebook).
@@ -77,16 +79,7 @@ def backward(params, cache, delta_L, act_prime):
 }
 
 
-def _wrong(mistakes, **answers):
-    """A submission: the correct answers with some replaced; ``mistakes`` maps answer cell -> mistake key."""
-    merged = dict(CORRECT, **answers)
-    failing = {TEST_OF[cell]: key for cell, key in mistakes.items()}
-    points = {test: (0 if test in failing else pts) for test, pts in POINTS.items()}
-    return {"answers": merged, "points": points, "mistakes": failing}
-
-
-def _right(**answers):
-    return _wrong({}, **answers)
+_wrong, _right = builders(CORRECT, POINTS, TEST_OF)
 
 
 def _momentum(velocity, params, returns="new_params, new_velocity"):
@@ -110,11 +103,7 @@ def minibatches(X, y, batch_size, rng):
 
 VARIANTS = {
     # ------------------------------------------------------------------ nothing written, everything right
-    "blank": {
-        "answers": {},
-        "points": {test: 0 for test in POINTS},
-        "mistakes": {test: "not_implemented" for test in POINTS},
-    },
+    "blank": blank(POINTS),
     "correct": _right(),
 
     # ------------------------------------------------------------------ gd_step
