@@ -11,17 +11,8 @@ import pytest
 
 from mlcore.grading import GradingError, check
 
-BOTH = pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
-
-
-def verdict(name, fn, hidden):
-    """None when ``fn`` passes, else the mistake keys of the GradingError."""
-    try:
-        check(name, fn, hidden=hidden)
-    except GradingError as error:
-        assert str(error).endswith(f"[mistake: {error.mistakes[-1]}]")
-        return error.mistakes
-    return None
+from grading_util import BOTH
+from grading_util import mistakes_of as verdict
 
 
 # ============================================================================= mse

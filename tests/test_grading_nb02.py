@@ -7,23 +7,7 @@ import pytest
 import mlcore
 from mlcore.grading import GradingError, check
 
-SEEDS = (0, 1, 2024)
-
-
-def assert_passes(name, fn):
-    for seed in SEEDS:
-        for hidden in (False, True):
-            check(name, fn, hidden=hidden, seed=seed)
-
-
-def assert_diagnosed(name, fn, key, *, visible=True):
-    """The hidden check (and the visible one, unless ``visible=False``) fails with mistake ``key``."""
-    for seed in SEEDS:
-        for hidden in (False, True) if visible else (True,):
-            with pytest.raises(GradingError) as info:
-                check(name, fn, hidden=hidden, seed=seed)
-            assert info.value.mistake == key, f"{name} seed={seed} hidden={hidden}: {info.value}"
-            assert f"[mistake: {key}]" in str(info.value)
+from grading_util import assert_diagnosed, assert_passes
 
 
 # ------------------------------------------------------------------------------------------ sigmoid

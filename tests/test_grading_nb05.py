@@ -10,20 +10,9 @@ import numpy as np
 import pytest
 
 import mlcore
-from mlcore.grading import GradingError, check
 from mlcore.grading.specs import nb05
 
-BOTH = pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
-
-
-def verdict(name, fn, hidden, seed=None):
-    """None when ``fn`` passes, else the GradingError."""
-    try:
-        check(name, fn, hidden=hidden, seed=seed)
-    except GradingError as error:
-        assert str(error).splitlines()[1].endswith(f"[mistake: {error.mistake}]")
-        return error
-    return None
+from grading_util import BOTH, verdict
 
 
 # ============================================================================= gd_step
