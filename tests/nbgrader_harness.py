@@ -341,6 +341,44 @@ class GradeResult:
         return html.unescape(re.sub(r"<[^>]+>", "", body))
 
 
+# --------------------------------------------------------------------------------------------------------
+# Assertions on a GradeResult, shared by the autograde tests
+# --------------------------------------------------------------------------------------------------------
+
+
+def assert_scores(result, points, max_total):
+    """Every cell graded automatically, each test cell scored as ``points`` says, out of ``max_total``."""
+    import pytest
+
+    assert result.needs_manual_grade == [], "every cell is graded automatically"
+    assert {cell: score for cell, (score, _) in result.scores.items()} == pytest.approx(points)
+    assert result.max_total == max_total
+
+
+def assert_cell_feedback(result, cell, mistake=None):
+    """With ``mistake``, the test cell's output and the feedback name ``[mistake: <mistake>]``; without, the
+    cell's output names no mistake."""
+    if mistake:
+        tag = f"[mistake: {mistake}]"
+        assert tag in result.outputs[cell], f"{cell} output:\n{result.outputs[cell][-2000:]}"
+        assert tag in result.feedback_text
+    else:
+        assert "[mistake:" not in result.outputs[cell], result.outputs[cell][-2000:]
+
+
+def assert_variant_scored_and_explained(result, variant, cells):
+    """Each of ``cells`` (test cells) gets the variant's points; a failing one names the variant's mistake."""
+    for cell in cells:
+        assert result.scores[cell][0] == variant["points"][cell], f"{cell}:\n{result.outputs[cell][-2000:]}"
+        assert_cell_feedback(result, cell, variant["mistakes"].get(cell))
+
+
+def assert_hidden_tests_cleared(result):
+    """The hidden checks ran (their summaries are in the feedback), but their source is not shown."""
+    assert "hidden checks" in result.feedback_text
+    assert "BEGIN HIDDEN TESTS" not in result.feedback_html
+
+
 _DRIVER = r"""
 import logging
 import sys

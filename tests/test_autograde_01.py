@@ -10,7 +10,16 @@ grades only its own function), so the whole class is one nbgrader run per CPU.
 import pytest
 
 from mlcore.classroom.answers.a01_mse import CORRECT, POINTS, TEST_OF, VARIANTS
-from nbgrader_harness import autograde, make_submission, pack_variants, read_notebook, release_path
+from nbgrader_harness import (
+    assert_hidden_tests_cleared,
+    assert_scores,
+    assert_variant_scored_and_explained,
+    autograde,
+    make_submission,
+    pack_variants,
+    read_notebook,
+    release_path,
+)
 
 ASSIGNMENT = "01_mse"
 PACKS = pack_variants(VARIANTS, CORRECT, POINTS, TEST_OF)
@@ -37,32 +46,18 @@ def test_variants_cover_every_diagnosis():
 
 @pytest.mark.parametrize("pack", PACKS, ids=lambda p: p.name)
 def test_scores(graded, pack):
-    result = graded[pack.name]
-    assert result.needs_manual_grade == [], "every cell is graded automatically"
-    assert {cell: score for cell, (score, _) in result.scores.items()} == pytest.approx(pack.points)
-    assert result.max_total == sum(POINTS.values())
+    assert_scores(graded[pack.name], pack.points, sum(POINTS.values()))
 
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_variant_scored_and_explained(graded, name):
     """The variant's own test cells get its expected points; each failing one names the mistake."""
     pack = HOME[name]
-    result = graded[pack.name]
-    variant = VARIANTS[name]
-    for cell in pack.members[name]:
-        assert result.scores[cell][0] == variant["points"][cell], f"{cell}:\n{result.outputs[cell][-2000:]}"
-        key = variant["mistakes"].get(cell)
-        if key:
-            tag = f"[mistake: {key}]"
-            assert tag in result.outputs[cell], f"{cell} output:\n{result.outputs[cell][-2000:]}"
-            assert tag in result.feedback_text
-        else:
-            assert "[mistake:" not in result.outputs[cell], result.outputs[cell][-2000:]
+    assert_variant_scored_and_explained(graded[pack.name], VARIANTS[name], pack.members[name])
 
 
 def test_feedback_clears_hidden_tests(graded):
     """The hidden checks ran (their summaries are in the feedback), but their source is not shown."""
     result = graded["correct"]
     assert "BEGIN HIDDEN TESTS" in "".join(c.source for c in result.autograded.cells)
-    assert "hidden checks" in result.feedback_text
-    assert "BEGIN HIDDEN TESTS" not in result.feedback_html
+    assert_hidden_tests_cleared(result)

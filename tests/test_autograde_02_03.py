@@ -12,7 +12,17 @@ import pytest
 
 from mlcore.classroom.answers import a02_sigmoid_derivative as a02
 from mlcore.classroom.answers import a03_cross_entropy as a03
-from nbgrader_harness import autograde, make_submission, nbgrader_meta, read_notebook, release_path, graded_cells
+from nbgrader_harness import (
+    assert_cell_feedback,
+    assert_hidden_tests_cleared,
+    assert_scores,
+    autograde,
+    graded_cells,
+    make_submission,
+    nbgrader_meta,
+    read_notebook,
+    release_path,
+)
 
 MODULES = {a02.ASSIGNMENT: a02, a03.ASSIGNMENT: a03}
 CASES = [(assignment, name) for assignment, module in MODULES.items() for name in sorted(module.VARIANTS)]
@@ -74,11 +84,7 @@ def test_03_variants_cover_every_diagnosis():
 @pytest.mark.parametrize("assignment, name", CASES)
 def test_scores(assignment, name):
     module = MODULES[assignment]
-    result = graded(assignment)[name]
-    assert result.needs_manual_grade == [], "every cell is graded automatically"
-    got = {cell: score for cell, (score, _) in result.scores.items()}
-    assert got == pytest.approx(module.VARIANTS[name]["points"])
-    assert result.max_total == sum(module.POINTS.values())
+    assert_scores(graded(assignment)[name], module.VARIANTS[name]["points"], sum(module.POINTS.values()))
 
 
 @pytest.mark.parametrize("assignment, name", FAILING)
@@ -86,11 +92,9 @@ def test_feedback_names_the_mistake(assignment, name):
     module = MODULES[assignment]
     result = graded(assignment)[name]
     for cell, key in module.VARIANTS[name]["mistakes"].items():
-        tag = f"[mistake: {key}]"
-        assert tag in result.outputs[cell], f"{cell} output:\n{result.outputs[cell][-2000:]}"
-        assert tag in result.feedback_text
+        assert_cell_feedback(result, cell, key)
     for cell in set(module.POINTS) - set(module.VARIANTS[name]["mistakes"]):
-        assert "[mistake:" not in result.outputs[cell], result.outputs[cell][-2000:]
+        assert_cell_feedback(result, cell)
 
 
 def test_sigmoid_overflow_feedback_gives_the_two_branch_fix():
@@ -106,6 +110,4 @@ def test_tanh_misconception_feedback_names_the_right_formula():
 
 @pytest.mark.parametrize("assignment", sorted(MODULES))
 def test_feedback_clears_hidden_tests(assignment):
-    result = graded(assignment)["correct"]
-    assert "hidden checks" in result.feedback_text
-    assert "BEGIN HIDDEN TESTS" not in result.feedback_html
+    assert_hidden_tests_cleared(graded(assignment)["correct"])
