@@ -8,6 +8,7 @@
 """
 
 import ast
+import json
 import os
 import re
 import secrets
@@ -15,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -265,10 +267,18 @@ class LabServer:
             # Lets the test read the notebook's state (kernel status, cell outputs); the UI is driven by clicks.
             "--LabApp.expose_app_in_browser=True",
         ]
+        # Kernels (the notebooks' and the ones Validate starts) talk over IPC sockets, not TCP ports: on a busy
+        # machine another process can take a port between the kernel's choice and its use.
+        config = Path(home) / ".jupyter"
+        config.mkdir(parents=True, exist_ok=True)
+        for name in ("jupyter_server_config.json", "nbgrader_config.json"):
+            (config / name).write_text(json.dumps({"KernelManager": {"transport": "ipc"}}))
         self._log = open(self.log_path, "w")
+        # A short runtime folder: a Unix socket path (kernel-<uuid>-ipc-N) must stay under 108 characters.
+        self.runtime_dir = tempfile.mkdtemp(prefix="lab-")
         self.process = subprocess.Popen(
-            [str(a) for a in args], cwd=self.root, env=env.environ(home), stdout=self._log,
-            stderr=subprocess.STDOUT,
+            [str(a) for a in args], cwd=self.root, env=env.environ(home, JUPYTER_RUNTIME_DIR=self.runtime_dir),
+            stdout=self._log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while True:
@@ -305,6 +315,7 @@ class LabServer:
                 self.process.kill()
                 self.process.wait()
         self._log.close()
+        shutil.rmtree(self.runtime_dir, ignore_errors=True)
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -249,11 +249,14 @@ def _plain(text):
 _RUN_NOTEBOOK = """
 import os, sys
 import nbformat
+from jupyter_client import KernelManager
 from nbclient import NotebookClient
 
 path, out = sys.argv[1], sys.argv[2]
 nb = nbformat.read(path, as_version=4)
-NotebookClient(nb, timeout=600, allow_errors=True, kernel_name="python3",
+# IPC sockets, not TCP ports: on a busy machine another process can take a port between its choice and use.
+km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sys.argv[3], "kernel"))
+NotebookClient(nb, km=km, timeout=300, allow_errors=True,
                resources={"metadata": {"path": os.path.dirname(path)}}).execute()
 nbformat.write(nb, out)
 """
@@ -267,7 +270,7 @@ def course(env, tmp_path_factory):
 def _run(env, course, relpath, tmp_path):
     """Execute ``relpath`` (a copy in ``course``) with nbclient and a kernel of the Binder environment."""
     out = tmp_path / "executed.ipynb"
-    env.run([env.python, "-c", _RUN_NOTEBOOK, course / relpath, out], cwd=course)
+    env.run([env.python, "-c", _RUN_NOTEBOOK, course / relpath, out, tmp_path], cwd=course)
     return nbformat.read(str(out), as_version=4)
 
 
