@@ -10,16 +10,8 @@ grades only its own function), so the whole class is one nbgrader run per CPU.
 import pytest
 
 from mlcore.classroom.answers.a01_mse import CORRECT, POINTS, TEST_OF, VARIANTS
-from nbgrader_harness import (
-    assert_hidden_tests_cleared,
-    assert_scores,
-    assert_variant_scored_and_explained,
-    autograde,
-    make_submission,
-    pack_variants,
-    read_notebook,
-    release_path,
-)
+from nbgrader_harness import assert_hidden_tests_cleared, assert_scores, assert_variant_scored_and_explained
+from nbgrader_harness import autograde, make_submission, pack_variants, read_notebook, release_path
 
 ASSIGNMENT = "01_mse"
 PACKS = pack_variants(VARIANTS, CORRECT, POINTS, TEST_OF)

@@ -12,17 +12,8 @@ import pytest
 
 from mlcore.classroom.answers import a02_sigmoid_derivative as a02
 from mlcore.classroom.answers import a03_cross_entropy as a03
-from nbgrader_harness import (
-    assert_cell_feedback,
-    assert_hidden_tests_cleared,
-    assert_scores,
-    autograde,
-    graded_cells,
-    make_submission,
-    nbgrader_meta,
-    read_notebook,
-    release_path,
-)
+from nbgrader_harness import assert_cell_feedback, assert_hidden_tests_cleared, assert_scores
+from nbgrader_harness import autograde, make_submission, nbgrader_meta, read_notebook, release_path, graded_cells
 
 MODULES = {a02.ASSIGNMENT: a02, a03.ASSIGNMENT: a03}
 CASES = [(assignment, name) for assignment, module in MODULES.items() for name in sorted(module.VARIANTS)]

@@ -13,16 +13,8 @@ import pytest
 
 from mlcore.classroom.answers import a04_delta_recursion as a04
 from mlcore.classroom.answers import a05_gradient_descent as a05
-from nbgrader_harness import (
-    assert_hidden_tests_cleared,
-    assert_scores,
-    assert_variant_scored_and_explained,
-    autograde,
-    make_submission,
-    pack_variants,
-    read_notebook,
-    release_path,
-)
+from nbgrader_harness import assert_hidden_tests_cleared, assert_scores, assert_variant_scored_and_explained
+from nbgrader_harness import autograde, make_submission, pack_variants, read_notebook, release_path
 
 MODULES = {"04_delta_recursion": a04, "05_gradient_descent": a05}
 PACKS = {name: pack_variants(m.VARIANTS, m.CORRECT, m.POINTS, m.TEST_OF) for name, m in MODULES.items()}
