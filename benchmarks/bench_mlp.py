@@ -4,7 +4,11 @@ One step = forward, backward and a plain gradient-descent update, with ReLU hidd
 softmax + cross-entropy head, batch 128. For every layer-size tuple and dtype the script times,
 side by side in the same run and interleaved round by round:
 
-* ``mlcore``: ``model.loss_and_grads(X, y)`` then ``mlcore.gd_step``;
+* ``mlcore``: ``model.step(X, y, lr)`` (``MLP.step``: forward, backward, and the update written into the
+  gradient arrays, which become the new parameters);
+* ``gd_step``: the same step spelled out with the pure functions, ``model.loss_and_grads(X, y)`` then
+  ``model.params = mlcore.gd_step(model.params, grads, lr)`` (same numbers, one more fresh array per
+  parameter); printed for comparison, not in the ratios;
 * ``torch``: the same network in PyTorch on the CPU (same sizes, dtype and thread count), with
   ``torch.optim.SGD``; skipped when torch is not installed;
 * ``floor``: the step's matrix multiplications alone in NumPy (forward ``a @ W`` per layer,
@@ -89,9 +93,22 @@ def make_problem(sizes, dtype, seed=0):
     return X, y
 
 
-def mlcore_step(sizes, dtype):
+def _model(sizes, dtype):
     X, y = make_problem(sizes, dtype)
-    model = mlcore.MLP(sizes, activation="relu", head="softmax", rng=np.random.default_rng(0), dtype=dtype)
+    return X, y, mlcore.MLP(sizes, activation="relu", head="softmax", rng=np.random.default_rng(0), dtype=dtype)
+
+
+def mlcore_step(sizes, dtype):
+    X, y, model = _model(sizes, dtype)
+
+    def step():
+        model.step(X, y, LR)
+
+    return step
+
+
+def gd_step_step(sizes, dtype):
+    X, y, model = _model(sizes, dtype)
 
     def step():
         loss, grads = model.loss_and_grads(X, y)
@@ -160,12 +177,17 @@ def calibrate(step, block):
 
 
 def measure(steps, rounds, block):
-    """Best seconds per step of each contender over interleaved rounds (the least disturbed one)."""
+    """Best seconds per step of each contender over interleaved rounds (the least disturbed one).
+
+    The order rotates from round to round: PyTorch's OpenMP threads keep spinning for a while after its
+    block, which slows whichever contender comes right after it when BLAS runs on more than one thread.
+    """
     counts = {name: calibrate(step, block) for name, step in steps.items()}
     times = {name: [] for name in steps}
-    for _ in range(rounds):
-        for name, step in steps.items():
-            n = counts[name]
+    names = list(steps)
+    for r in range(rounds):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            step, n = steps[name], counts[name]
             t0 = CLOCK()
             for _ in range(n):
                 step()
@@ -186,19 +208,20 @@ def main():
         print(f"torch BLAS: {torch.backends.mkl.is_available() and 'MKL' or 'not MKL'}, "
               f"{torch.get_num_threads()} thread(s)")
     print()
-    header = f"{'sizes':<24}{'dtype':<9}{'mlcore ms':>11}{'torch ms':>11}{'floor ms':>11}{'vs torch':>10}{'vs floor':>10}"
+    header = f"{'sizes':<24}{'dtype':<9}{'mlcore ms':>11}{'gd_step ms':>11}{'torch ms':>11}{'floor ms':>11}{'vs torch':>10}{'vs floor':>10}"
     print(header)
     print("-" * len(header))
     for sizes in SIZES:
         for dtype in DTYPES:
-            steps = {"mlcore": mlcore_step(sizes, dtype), "floor": floor_step(sizes, dtype)}
+            steps = {"mlcore": mlcore_step(sizes, dtype), "gd_step": gd_step_step(sizes, dtype),
+                     "floor": floor_step(sizes, dtype)}
             if torch is not None:
                 steps["torch"] = torch_step(sizes, dtype)
             t = measure(steps, rounds, block)
             tt = t.get("torch")
             torch_ms = f"{tt * 1e3:11.3f}" if tt else f"{'-':>11}"
             vs_torch = f"{t['mlcore'] / tt:9.2f}x" if tt else f"{'-':>10}"
-            print(f"{str(sizes):<24}{np.dtype(dtype).name:<9}{t['mlcore'] * 1e3:11.3f}{torch_ms}"
+            print(f"{str(sizes):<24}{np.dtype(dtype).name:<9}{t['mlcore'] * 1e3:11.3f}{t['gd_step'] * 1e3:11.3f}{torch_ms}"
                   f"{t['floor'] * 1e3:11.3f}{vs_torch}{t['mlcore'] / t['floor']:9.2f}x", flush=True)
 
 

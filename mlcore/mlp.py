@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._guard import reference
-from ._validate import as_float_array, as_labels, check_callable, check_positive_int
+from ._validate import as_float_array, as_labels, check_callable, check_positive_int, check_scalar
 from .activations import ACTIVATIONS, sigmoid, softmax
 from .layers import hidden_delta, layer_grads, linear_forward
 from .losses import (
@@ -276,6 +276,34 @@ class MLP:
         y = self._targets(y, cache.a[0].shape[0])
         loss = self._loss_from_cache(cache, y)
         return loss, self.backward(cache, y)
+
+    def step(self, X, y, lr):
+        r"""One step of gradient descent on ``(X, y)``: :math:`\theta \leftarrow \theta - \alpha \nabla_\theta L`.
+
+        The same numbers as ``loss, grads = self.loss_and_grads(X, y)`` followed by
+        ``self.params = gd_step(self.params, grads, lr)``, without allocating the new parameters: the
+        gradient arrays, made for this step and seen by nobody else, are turned into them. ``self.params``
+        is a new list of new arrays; the arrays it held before are left untouched.
+
+        Parameters
+        ----------
+        X : array_like, shape (N, D_0)
+        y : array_like, labels (N,) or targets (N, D_L)
+        lr : float
+            Learning rate :math:`\alpha \ge 0`.
+
+        Returns
+        -------
+        loss : float
+            The mean loss before the step.
+        """
+        lr = check_scalar(lr, "lr", minimum=0.0)
+        loss, grads = self.loss_and_grads(X, y)
+        for g, p in zip(grads, self.params):
+            g *= -lr  # the order of gd_step's arithmetic, so the result is bit for bit the same
+            g += p
+        self.params = grads
+        return loss
 
     def predict(self, X):
         """Predicted labels (N,) for the classification heads, predictions (N, D_L) for identity."""

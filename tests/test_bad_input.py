@@ -87,6 +87,8 @@ CASES = [
     ("MLP-loss-label", lambda: MODEL.loss(A23, np.array([0, 2])), ValueError, r"y contains the label 2"),
     ("MLP-backward-y", lambda: MODEL.backward(CACHE, np.array([7, 0])), ValueError, r"y contains the label 7"),
     ("MLP-identity-y", lambda: mlcore.MLP((3, 2), head="identity").loss(A23, np.ones(2)), ValueError, r"y has shape \(2,\), expected \(2, 2\)"),
+    ("MLP-step-lr", lambda: MODEL.step(A23, LABELS, -0.5), ValueError, r"lr must be >= 0.0, got -0.5"),
+    ("MLP-step-X", lambda: MODEL.step(np.ones((2, 4)), LABELS, 0.1), ValueError, r"X has shape \(2, 4\), expected \(N, 3\)"),
     ("MLP-accuracy-identity", lambda: mlcore.MLP((3, 2), head="identity").accuracy(A23, np.ones((2, 2))), ValueError, r"accuracy needs a classification head"),
     ("gd_step-len", lambda: mlcore.gd_step([A23, A32], [A23], 0.1), ValueError, r"grads has 1 entries, expected 2"),
     ("gd_step-shape", lambda: mlcore.gd_step([A23], [A32], 0.1), ValueError, r"grads\[0\] has shape \(3, 2\), expected \(2, 3\)"),

@@ -176,3 +176,38 @@ def test_every_graded_reference_is_guarded(name):
     with _guard.blocking([name]):
         with pytest.raises(_guard.ReferenceBlocked, match=f"use your own implementation of {name}"):
             alias(None, None, None, None)[:0] if name in ("backward", "hidden_delta") else alias(None)
+
+
+@pytest.mark.parametrize("head, sizes", [("softmax", (4, 6, 3)), ("sigmoid", (4, 6, 1)), ("identity", (4, 6, 2))])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_step_is_gd_step_bit_for_bit_and_leaves_old_params_alone(head, sizes, dtype):
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((7, 4))
+    y = {"softmax": rng.integers(0, 3, 7), "sigmoid": rng.integers(0, 2, 7).astype(float),
+         "identity": rng.standard_normal((7, 2))}[head]
+    model = mlcore.MLP(sizes, activation="tanh", head=head, rng=rng, dtype=dtype)
+    old = model.params
+    snapshot = [p.copy() for p in old]
+    loss, grads = model.loss_and_grads(X, y)
+    expected = mlcore.gd_step(old, grads, 0.3)
+
+    assert model.step(X, y, 0.3) == loss
+    assert model.params is not old
+    for new, want, before, kept in zip(model.params, expected, old, snapshot):
+        assert new.dtype == dtype and new is not before
+        np.testing.assert_array_equal(new, want)
+        np.testing.assert_array_equal(before, kept)  # the previous arrays are untouched
+
+
+def test_step_with_bad_input_changes_nothing():
+    rng = np.random.default_rng(0)
+    model = mlcore.MLP((3, 4, 2), rng=rng)
+    before = [p.copy() for p in model.params]
+    ids = [id(p) for p in model.params]
+    for X, y, lr in [(np.ones((2, 3)), np.array([0, 1]), -1.0), (np.ones((2, 5)), np.array([0, 1]), 0.1),
+                     (np.ones((2, 3)), np.array([0, 9]), 0.1)]:
+        with pytest.raises(ValueError):
+            model.step(X, y, lr)
+        assert [id(p) for p in model.params] == ids
+        for p, q in zip(model.params, before):
+            np.testing.assert_array_equal(p, q)
