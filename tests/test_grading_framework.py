@@ -434,6 +434,18 @@ def test_reference_imported_under_another_name_is_blocked_too(hidden):
     assert error.mistake == "reference"
 
 
+@BOTH
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_every_exercise_refuses_a_function_that_hands_its_work_to_the_reference(name, hidden):
+    """For each graded function, a learner's version that just calls mlcore's fails with ``reference``."""
+    exercise = EXERCISES[name]
+    public = getattr(mlcore, name, None)  # fixed_backward has none: its reference is mlcore.backward
+    for delegate in filter(None, [public, exercise.reference]):
+        error = failure(name, lambda *args, delegate=delegate: delegate(*args), hidden)
+        assert error.mistake == "reference", (name, delegate, str(error))
+        assert "your own implementation" in str(error), str(error)
+
+
 def test_linear_grads_may_not_delegate_to_the_mse_grad_reference():
     def linear_mse_grads(X, y, w, b):
         g = mlcore.mse_grad(y, X @ w + b)
