@@ -42,6 +42,19 @@ def _backward(name="backward", dW="cache.a[l - 1].T @ delta", db="delta.sum(axis
     return _BACKWARD.format(name=name, dW=dW, db=db, back=back, at=at)
 
 
+#: backward written with the learner's own hidden_delta and layer_grads, as notebook 04 suggests.
+BACKWARD_FROM_PIECES = """
+def backward(params, cache, delta_L, act_prime):
+    L = len(params) // 2
+    grads = [None] * (2 * L)
+    delta = delta_L
+    for l in range(L, 0, -1):
+        grads[2 * l - 2], grads[2 * l - 1] = layer_grads(cache.a[l - 1], delta)
+        if l > 1:
+            delta = hidden_delta(delta, params[2 * l - 2], cache.z[l - 1], act_prime)
+    return grads
+"""
+
 CORRECT = {
     "hidden_delta_answer": """
 def hidden_delta(delta_next, W_next, z, act_prime):
@@ -238,30 +251,11 @@ def backward(params, cache, delta_L, act_prime):
 def backward(params, cache, delta_L, act_prime):
     return mlcore.backward(params, cache, delta_L, act_prime)
 """),
-    "backward_returns_none": _wrong({"backward_answer": "none"}, backward_answer="""
-def backward(params, cache, delta_L, act_prime):
-    L = len(params) // 2
-    grads = [None] * (2 * L)
-    delta = delta_L
-    for l in range(L, 0, -1):
-        grads[2 * l - 2] = cache.a[l - 1].T @ delta
-        grads[2 * l - 1] = delta.sum(axis=0)
-        if l > 1:
-            delta = (delta @ params[2 * l - 2].T) * act_prime(cache.z[l - 1])
-"""),
+    "backward_returns_none": _wrong({"backward_answer": "none"},
+                                    backward_answer=_backward().replace("    return grads\n", "")),
     # A wrong hidden_delta used by the learner's own backward: both cells fail, both name the mistake.
     "hidden_delta_W_used_by_backward": {
-        "answers": dict(CORRECT, hidden_delta_answer=_hd("(delta_next @ W_next) * act_prime(z)"), backward_answer="""
-def backward(params, cache, delta_L, act_prime):
-    L = len(params) // 2
-    grads = [None] * (2 * L)
-    delta = delta_L
-    for l in range(L, 0, -1):
-        grads[2 * l - 2], grads[2 * l - 1] = layer_grads(cache.a[l - 1], delta)
-        if l > 1:
-            delta = hidden_delta(delta, params[2 * l - 2], cache.z[l - 1], act_prime)
-    return grads
-"""),
+        "answers": dict(CORRECT, hidden_delta_answer=_hd("(delta_next @ W_next) * act_prime(z)"), backward_answer=BACKWARD_FROM_PIECES),
         "points": {"hidden_delta_tests": 0, "layer_grads_tests": 2, "backward_tests": 0, "fixed_backward_tests": 3},
         "mistakes": {"hidden_delta_tests": "W_not_transposed", "backward_tests": "W_not_transposed"},
     },
@@ -352,16 +346,6 @@ def fixed_backward(params, cache, delta_L, act_prime):
     "correct_from_own_pieces": _right(
         hidden_delta_answer=_hd("np.multiply(delta_next.dot(W_next.T), act_prime(z))"),
         layer_grads_answer=_lg("np.dot(a_prev.T, delta)", "np.sum(delta, axis=0)"),
-        backward_answer="""
-def backward(params, cache, delta_L, act_prime):
-    L = len(params) // 2
-    grads = [None] * (2 * L)
-    delta = delta_L
-    for l in range(L, 0, -1):
-        grads[2 * l - 2], grads[2 * l - 1] = layer_grads(cache.a[l - 1], delta)
-        if l > 1:
-            delta = hidden_delta(delta, params[2 * l - 2], cache.z[l - 1], act_prime)
-    return grads
-""",
+        backward_answer=BACKWARD_FROM_PIECES,
     ),
 }

@@ -8,6 +8,7 @@ test cell. See :mod:`mlcore.classroom.answers` for the format.
 """
 
 from mlcore.classroom.answers import blank, builders
+from mlcore.classroom.answers.a04_delta_recursion import BACKWARD_FROM_PIECES
 
 ASSIGNMENT = "05_gradient_descent"
 
@@ -66,16 +67,7 @@ def hidden_delta(delta_next, W_next, z, act_prime):
 def layer_grads(a_prev, delta):
     return a_prev.T @ delta, delta.sum(axis=0)
 
-def backward(params, cache, delta_L, act_prime):
-    L = len(params) // 2
-    grads = [None] * (2 * L)
-    delta = delta_L
-    for l in range(L, 0, -1):
-        grads[2 * l - 2], grads[2 * l - 1] = layer_grads(cache.a[l - 1], delta)
-        if l > 1:
-            delta = hidden_delta(delta, params[2 * l - 2], cache.z[l - 1], act_prime)
-    return grads
-""",
+""" + BACKWARD_FROM_PIECES,
 }
 
 
