@@ -9,6 +9,7 @@ the whole message ending with the last one).
 import pytest
 
 from mlcore.grading import GradingError, check
+from mlcore.grading.messages import tag
 
 BOTH = pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
 
@@ -20,7 +21,7 @@ def verdict(name, fn, hidden, seed=None):
     try:
         check(name, fn, hidden=hidden, seed=seed)
     except GradingError as error:
-        assert str(error).splitlines()[1].endswith(f"[mistake: {error.mistake}]")
+        assert str(error).splitlines()[1].endswith(tag(error.mistake))
         return error
     return None
 
@@ -30,7 +31,7 @@ def mistakes_of(name, fn, hidden):
     try:
         check(name, fn, hidden=hidden)
     except GradingError as error:
-        assert str(error).endswith(f"[mistake: {error.mistakes[-1]}]")
+        assert str(error).endswith(tag(error.mistakes[-1]))
         return error.mistakes
     return None
 
@@ -49,4 +50,4 @@ def assert_diagnosed(name, fn, key, *, visible=True):
             with pytest.raises(GradingError) as info:
                 check(name, fn, hidden=hidden, seed=seed)
             assert info.value.mistake == key, f"{name} seed={seed} hidden={hidden}: {info.value}"
-            assert f"[mistake: {key}]" in str(info.value)
+            assert tag(key) in str(info.value)

@@ -358,12 +358,13 @@ def assert_scores(result, points, max_total):
 def assert_cell_feedback(result, cell, mistake=None):
     """With ``mistake``, the test cell's output and the feedback name ``[mistake: <mistake>]``; without, the
     cell's output names no mistake."""
+    from mlcore.grading.messages import has_tag, tag
+
     if mistake:
-        tag = f"[mistake: {mistake}]"
-        assert tag in result.outputs[cell], f"{cell} output:\n{result.outputs[cell][-2000:]}"
-        assert tag in result.feedback_text
+        assert tag(mistake) in result.outputs[cell], f"{cell} output:\n{result.outputs[cell][-2000:]}"
+        assert tag(mistake) in result.feedback_text
     else:
-        assert "[mistake:" not in result.outputs[cell], result.outputs[cell][-2000:]
+        assert not has_tag(result.outputs[cell]), result.outputs[cell][-2000:]
 
 
 def assert_variant_scored_and_explained(result, variant, cells):

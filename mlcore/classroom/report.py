@@ -17,9 +17,10 @@ from pathlib import Path
 
 import nbformat
 
+from mlcore.grading.messages import mistakes_in as _mistakes_in_text
+
 from .grade import GradingSetupError, _dirs, course_id, list_submissions, open_gradebook, redact, resolve_db_url
 
-MISTAKE = re.compile(r"\[mistake:\s*([A-Za-z0-9_.\-]+)\s*\]")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 FIELDS = ["kind", "item", "test_cell", "students", "of"]
 
@@ -45,7 +46,7 @@ def mistakes_in(notebook_path):
         meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
         if cell.cell_type != "code" or not meta.get("grade"):
             continue
-        keys = set(MISTAKE.findall(_cell_text(cell)))
+        keys = set(_mistakes_in_text(_cell_text(cell)))
         if keys:
             found.setdefault(meta.get("grade_id"), set()).update(keys)
     return found

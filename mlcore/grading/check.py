@@ -23,6 +23,7 @@ from mlcore._guard import blocking
 from mlcore.grading import specs
 from mlcore.grading.compare import as_numbers, leaves, pick
 from mlcore.grading.diagnose import Run, describe_case, diagnose
+from mlcore.grading.messages import pass_line, tagged
 from mlcore.grading.pristine import pristine
 
 SEED_VARIABLE = "MLCORE_GRADING_SEED"
@@ -190,18 +191,17 @@ def _failure_message(exercise, runs, found, seed, hidden):
         f"{exercise.name} failed a {kind} on inputs {describe_case(run.case)} "
         f"(case {runs.index(run) + 1} of {len(runs)}; {_reproduce(exercise.name, seed, hidden)})"
     ]
-    lines += [f"{d.text} [mistake: {d.key}]" for d in found]
+    lines += [tagged(d.text, d.key) for d in found]
     return "\n".join(lines)
 
 
 def _success_message(exercise, runs, seed, hidden):
     shown = [describe_case(run.case) for run in runs[:4]]
     examples = "; ".join(shown) + ("; ..." if len(runs) > 4 else "")
-    what = f"{len(runs)} hidden checks" if hidden else f"{len(runs)} checks"
     more = "" if hidden else " More checks on other random inputs run at grading."
     rounding = " (more where float32 rounding of the inputs alone moves them)" if exercise.rounding_slack else ""
     return (
-        f"{exercise.name}: passed {what} on random inputs ({examples}): values within a relative "
+        f"{pass_line(exercise.name, len(runs), hidden)} on random inputs ({examples}): values within a relative "
         f"{exercise.rtol:g} of the expected ones{rounding}, inputs left unchanged.{more} ({_reproduce(exercise.name, seed, hidden)})"
     )
 

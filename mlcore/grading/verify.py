@@ -24,6 +24,8 @@ from nbconvert.preprocessors import Preprocessor
 from nbformat.v4 import new_output
 from traitlets import Bool
 
+from mlcore.grading.messages import pass_pattern, tag
+
 # One check(...) call per line, at the start of the line, as every test cell in solutions/ writes it.
 _CALL = re.compile(r"""^\s*check\(\s*["'](?P<name>\w+)["'](?P<rest>.*)$""", re.MULTILINE)
 _HIDDEN = re.compile(r"hidden\s*=\s*True")
@@ -50,12 +52,6 @@ def expected_passes(source):
     return [(m["name"], bool(_HIDDEN.search(m["rest"]))) for m in _CALL.finditer(source)]
 
 
-def pass_line(name, hidden):
-    """The regular expression of the line :func:`mlcore.grading.check` prints when ``name`` passes."""
-    kind = "hidden checks" if hidden else "checks"
-    return re.compile(rf"^{re.escape(name)}: passed \d+ {kind}\b", re.MULTILINE)
-
-
 def missing_passes(cell):
     """The ``(name, hidden)`` checks of a code cell whose pass line is not in its stdout."""
     stdout = "".join(
@@ -63,7 +59,7 @@ def missing_passes(cell):
     )
     missing, position = [], 0
     for name, hidden in expected_passes(cell.source):
-        found = pass_line(name, hidden).search(stdout, position)
+        found = pass_pattern(name, hidden).search(stdout, position)
         if found is None:
             missing.append((name, hidden))
         else:
@@ -100,7 +96,7 @@ class VerifyChecks(Preprocessor):
             message = (
                 f"an answer cell {' and '.join(reasons)}, which no exercise needs and which can change what "
                 "the checks report; the test cells of this notebook earn no points until an instructor "
-                f"has looked at it. [mistake: {MISTAKE}]"
+                f"has looked at it. {tag(MISTAKE)}"
             )
             self.log.warning("%s", message)
             for cell in nb.cells:
@@ -119,7 +115,7 @@ class VerifyChecks(Preprocessor):
                 f"the check of {names} did not report a pass, although the cell raised no error. Something "
                 "in the notebook changed how its cells run (for example an IPython input transformer or "
                 "a redirected output), so this cell earns no points; an instructor can grade it by hand. "
-                f"[mistake: {MISTAKE}]"
+                f"{tag(MISTAKE)}"
             )
             self.log.warning("Test cell %s: %s", cell.metadata["nbgrader"].get("grade_id"), message)
             _fail(cell, message)

@@ -1,0 +1,53 @@
+"""The two pieces of text a check leaves in a notebook, written and read here and nowhere else.
+
+* The **pass line**, printed when a check passes: ``mse_grad: passed 4 checks on random inputs ...``
+  (``passed 20 hidden checks`` for a hidden check). The autograder's verify step requires one per
+  ``check(...)`` call of a test cell.
+* The **mistake tag**, ending each diagnosis of a failed check: ``... [mistake: factor]``. Tests, the
+  item-analysis report and the synthetic class read the key back from it.
+
+Which key names which mistake is :mod:`mlcore.grading.diagnose`'s business: this module writes any key
+that is a plain word (letters, digits, ``_ . -``) and parses it back unchanged. No tag at all means no
+diagnosed mistake; :func:`mistakes_in` then returns an empty list, never a key.
+"""
+
+import re
+
+_KEY = r"[A-Za-z0-9_.\-]+"
+_TAG = re.compile(rf"\[mistake:\s*({_KEY})\s*\]")
+
+
+def tag(key):
+    """``[mistake: key]``, the tag that ends a diagnosis line."""
+    if not isinstance(key, str) or not re.fullmatch(_KEY, key):
+        raise ValueError(f"a mistake key is a non-empty word of letters, digits, '_', '.', '-'; got {key!r}")
+    return f"[mistake: {key}]"
+
+
+def tagged(text, key):
+    """One diagnosis line: ``text`` followed by the tag of ``key``."""
+    return f"{text} {tag(key)}"
+
+
+def mistakes_in(text):
+    """The mistake keys tagged in ``text``, in order (an empty list when nothing is tagged)."""
+    return _TAG.findall(text)
+
+
+def has_tag(text):
+    """Whether ``text`` carries any mistake tag."""
+    return _TAG.search(text) is not None
+
+
+def _kind(hidden):
+    return "hidden checks" if hidden else "checks"
+
+
+def pass_line(name, count, hidden):
+    """The start of the line a passing check prints: ``<name>: passed <count> [hidden ]checks``."""
+    return f"{name}: passed {count} {_kind(hidden)}"
+
+
+def pass_pattern(name, hidden):
+    """A regular expression that finds :func:`pass_line` of ``name`` at the start of a line, any count."""
+    return re.compile(rf"^{re.escape(name)}: passed \d+ {_kind(hidden)}\b", re.MULTILINE)
