@@ -1,1 +1,0 @@
-"""Instructor tools: grading a whole class, item-analysis reports, synthetic classes and submissions."""
