@@ -1,7 +1,7 @@
 """nbgrader configuration of the course (read by every `nbgrader` command run from the repository root).
 
 Layout: the instructor versions live in ``solutions/<assignment>/<assignment>.ipynb`` and the student
-versions are generated into ``notebooks/<assignment>/<assignment>.ipynb`` (``python -m mlcore.release``).
+versions are generated into ``notebooks/<assignment>/<assignment>.ipynb`` (``python -m instructor.release``).
 Submissions, autograded copies and feedback go to ``submitted/``, ``autograded/`` and ``feedback/``
 below the same root (all git-ignored). Every option set here was checked against nbgrader 0.9.6.
 """
@@ -44,10 +44,10 @@ c.GenerateFeedback.preprocessors = [
 
 # After the notebook ran, and outside the learner's kernel: a test cell earns its points only if each of
 # its check(...) calls printed its pass line. This catches a submission that silences failing checks by
-# changing how IPython runs cells (mlcore/grading/verify.py explains why no in-kernel check can).
+# changing how IPython runs cells (instructor/verify.py explains why no in-kernel check can).
 c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.Execute",
-    "mlcore.grading.verify.VerifyChecks",
+    "instructor.verify.VerifyChecks",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mlcore.classroom.grade import grade_class, list_assignments  # noqa: E402
-from mlcore.classroom.synthetic import make_class  # noqa: E402
+from instructor.grade import grade_class, list_assignments  # noqa: E402
+from instructor.synthetic import make_class  # noqa: E402
 
 
 def kernel_floor(repeats=5, shutdown="graceful"):

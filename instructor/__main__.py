@@ -1,11 +1,11 @@
-"""Instructor commands for a whole class: ``python -m mlcore.classroom {grade,report,synthetic} ...``.
+"""Instructor commands for a whole class: ``python -m instructor {grade,report,synthetic} ...``.
 
 Also installed as the ``course-grade`` console script.
 
-    python -m mlcore.classroom grade --all --course-dir . --workers 2
-    python -m mlcore.classroom grade 01_mse --course-dir . --db-url postgresql+psycopg://user@host/gradebook
-    python -m mlcore.classroom report 01_mse --course-dir .
-    python -m mlcore.classroom synthetic --students 100 --course-dir /tmp/class --seed 0
+    python -m instructor grade --all --course-dir . --workers 2
+    python -m instructor grade 01_mse --course-dir . --db-url postgresql+psycopg://user@host/gradebook
+    python -m instructor report 01_mse --course-dir .
+    python -m instructor synthetic --students 100 --course-dir /tmp/class --seed 0
 
 Exit status of ``grade``: 0 when every submission was graded or flagged for manual grading (a student's
 broken code is not a failure of the command), 1 when grading itself broke for some submission (nbgrader
@@ -20,7 +20,7 @@ import sys
 
 
 def _parser():
-    p = argparse.ArgumentParser(prog="python -m mlcore.classroom", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="python -m instructor", description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
 
     g = sub.add_parser("grade", help="autograde, generate feedback and export a whole class, in parallel")

@@ -451,7 +451,7 @@ class _Worker:
     def __init__(self, index, spec, log_path):
         self.log = open(log_path, "a")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mlcore.classroom.grade", "--worker", json.dumps(spec)],
+            [sys.executable, "-m", "instructor.grade", "--worker", json.dumps(spec)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
             text=True, env=venv_env(), cwd=spec["course_dir"], bufsize=1,
         )

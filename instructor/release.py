@@ -2,9 +2,9 @@
 
 Usage, from anywhere (the course root is found from this file)::
 
-    python -m mlcore.release                 # every assignment in solutions/
-    python -m mlcore.release 01_mse 02_sigmoid_derivative
-    python -m mlcore.release --no-db         # do not record the assignments in the gradebook
+    python -m instructor.release                 # every assignment in solutions/
+    python -m instructor.release 01_mse 02_sigmoid_derivative
+    python -m instructor.release --no-db         # do not record the assignments in the gradebook
 
 This is ``nbgrader generate_assignment <A> --force`` for each assignment, run in one process with the
 repository's ``nbgrader_config.py``: nbgrader removes the solutions (``### BEGIN SOLUTION`` ...
@@ -95,7 +95,7 @@ def generate(names=None, *, root=ROOT, release_root=None, db_url=None, no_databa
         config.Application.log_level = "WARN"
 
     # nbgrader runs the `alembic` command of its environment when it creates a gradebook, also when that
-    # environment is not activated (e.g. `.venv/bin/python -m mlcore.release`).
+    # environment is not activated (e.g. `.venv/bin/python -m instructor.release`).
     bindir = os.path.dirname(sys.executable)
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = os.pathsep.join([bindir, os.environ.get("PATH", "")])
@@ -115,7 +115,7 @@ def generate(names=None, *, root=ROOT, release_root=None, db_url=None, no_databa
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
-        prog="python -m mlcore.release",
+        prog="python -m instructor.release",
         description="Regenerate notebooks/ from solutions/ with nbgrader generate_assignment --force.",
     )
     parser.add_argument("assignments", nargs="*", help="assignment names (default: all in solutions/)")

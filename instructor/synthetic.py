@@ -3,7 +3,7 @@
 Each student gets, per assignment, one *kind* of submission:
 
 - ``correct``: the solution notebook's answers (full marks);
-- ``variant:<name>``: a named submission from ``mlcore/classroom/answers/a*.py``'s ``VARIANTS`` (its
+- ``variant:<name>``: a named submission from ``instructor/answers/nbNN.py``'s ``VARIANTS`` (its
   ``answers`` fill answer cells by grade_id, the rest stay as released; its ``points`` and ``mistakes`` are
   what grading should give) — together they cover every diagnosed mistake and several correct forms;
 - ``blank``: the released notebook untouched (0 points, graded normally);
@@ -20,9 +20,7 @@ and status each submission should get, is returned and written to ``synthetic_cl
 from __future__ import annotations
 
 import copy
-import importlib
 import json
-import pkgutil
 import random
 from pathlib import Path
 
@@ -85,22 +83,11 @@ def normalise_variant(value):
 
 
 def load_answer_variants():
-    """{assignment: {variant name: normalised variant}} from every ``mlcore/classroom/answers/a*.py``."""
-    try:
-        pkg = importlib.import_module("mlcore.classroom.answers")
-    except ImportError:
-        return {}
-    found = {}
-    for info in pkgutil.iter_modules(pkg.__path__):
-        if not info.name.startswith("a"):
-            continue
-        mod = importlib.import_module(f"mlcore.classroom.answers.{info.name}")
-        variants = getattr(mod, "VARIANTS", None)
-        if not variants:
-            continue
-        assignment = getattr(mod, "ASSIGNMENT", None) or info.name[1:]
-        found[assignment] = {name: normalise_variant(v) for name, v in variants.items()}
-    return found
+    """{assignment: {variant name: normalised variant}} from every catalogue ``instructor/answers/nbNN.py``."""
+    from instructor import answers
+
+    return {a: {name: normalise_variant(v) for name, v in variants.items()}
+            for a, variants in answers.catalogue().items()}
 
 
 def _deck(variants, rng):
@@ -167,7 +154,7 @@ def make_class(course_dir, n_students, seed=0, assignments=None, variants=None, 
         The same seed gives the same class.
     assignments : list of str or None
     variants : dict or None
-        {assignment: {name: VARIANTS entry}}; default: every ``mlcore/classroom/answers/a*.py``.
+        {assignment: {name: VARIANTS entry}}; default: every ``instructor/answers/nbNN.py``.
     broken : bool
         Include the broken kinds (timeout, os_exit, missing, renamed, sys_exit).
 

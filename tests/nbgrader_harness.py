@@ -7,7 +7,7 @@ Everything goes through nbgrader's own machinery (``nbgrader.validator.Validator
 Typical use in a test module::
 
     from nbgrader_harness import autograde, make_submission, pack_variants, read_notebook, release_path
-    from mlcore.classroom.answers.a01_mse import CORRECT, POINTS, TEST_OF, VARIANTS
+    from instructor.answers.nb01 import CORRECT, POINTS, TEST_OF, VARIANTS
 
     released = read_notebook(release_path("01_mse"))
     packs = pack_variants(VARIANTS, CORRECT, POINTS, TEST_OF)      # 30 variants -> 17 submissions
@@ -244,7 +244,7 @@ def pack_variants(variants, baseline, full_points, test_of):
     ----------
     variants : dict
         name -> {"answers": {answer cell: source}, "points": {test cell: pts}, "mistakes": {test cell: key}}
-        (the format of ``mlcore.classroom.answers``).
+        (the format of ``instructor.answers``).
     baseline : dict
         answer cell -> correct source.
     full_points : dict

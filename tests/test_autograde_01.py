@@ -1,7 +1,7 @@
 """The instructor's path for 01_mse: nbgrader autogrades synthetic submissions and every score and every
 diagnosis in the feedback is what it should be.
 
-The submissions are ``mlcore.classroom.answers.a01_mse.VARIANTS``: the blank notebook, the correct one,
+The submissions are ``instructor.answers.nb01.VARIANTS``: the blank notebook, the correct one,
 one per diagnosed mistake (COURSE.md's dropped 2/N and flipped sign among them), and correct answers
 written differently. Variants that change different functions share a submission (each test cell
 grades only its own function), so the whole class is one nbgrader run per CPU.
@@ -9,7 +9,7 @@ grades only its own function), so the whole class is one nbgrader run per CPU.
 
 import pytest
 
-from mlcore.classroom.answers.a01_mse import CORRECT, POINTS, TEST_OF, VARIANTS
+from instructor.answers.nb01 import CORRECT, POINTS, TEST_OF, VARIANTS
 from nbgrader_harness import assert_hidden_tests_cleared, assert_scores, assert_variant_scored_and_explained
 from nbgrader_harness import autograde, make_submission, pack_variants, read_notebook, release_path
 

@@ -2,8 +2,8 @@
 submissions (one nbgrader run per notebook) and every score and every diagnosis in the feedback is what it
 should be.
 
-The submissions are ``VARIANTS`` of ``mlcore.classroom.answers.a02_sigmoid_derivative`` and
-``a03_cross_entropy``: the blank notebook, the correct one, one per diagnosed mistake (COURSE.md's
+The submissions are ``VARIANTS`` of ``instructor.answers.nb02`` and
+``nb03``: the blank notebook, the correct one, one per diagnosed mistake (COURSE.md's
 tanh(z)(1 - tanh(z)), the derivative taken at a instead of z and the dropped 1/N among them), and correct
 answers written differently. Variants that change different answer cells share a submission (an answer
 cell another variant's code calls counts as influencing that cell's test too), so each notebook is one
@@ -14,8 +14,8 @@ import re
 
 import pytest
 
-from mlcore.classroom.answers import a02_sigmoid_derivative as a02
-from mlcore.classroom.answers import a03_cross_entropy as a03
+from instructor.answers import nb02 as a02
+from instructor.answers import nb03 as a03
 from nbgrader_harness import assert_hidden_tests_cleared, assert_variant_scored_and_explained, pack_variants
 from nbgrader_harness import autograde, make_submission, nbgrader_meta, read_notebook, release_path, graded_cells
 

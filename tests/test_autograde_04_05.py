@@ -1,8 +1,8 @@
 """The instructor's path for 04_delta_recursion and 05_gradient_descent: nbgrader autogrades synthetic
 submissions, and every score and every diagnosis in the feedback is what it should be.
 
-The submissions are the ``VARIANTS`` of ``mlcore.classroom.answers.a04_delta_recursion`` and
-``a05_gradient_descent``: the blank notebook, the correct one, one per diagnosed mistake (COURSE.md's W
+The submissions are the ``VARIANTS`` of ``instructor.answers.nb04`` and
+``nb05``: the blank notebook, the correct one, one per diagnosed mistake (COURSE.md's W
 instead of W.T, the derivative at a instead of z, the flipped sign, the extra 1/N; the in-place update and
 the other momentum conventions), the bug hunt untouched and partly fixed, and correct answers written
 differently. Variants that change different answer cells share a submission, so each notebook is one
@@ -11,8 +11,8 @@ nbgrader run.
 
 import pytest
 
-from mlcore.classroom.answers import a04_delta_recursion as a04
-from mlcore.classroom.answers import a05_gradient_descent as a05
+from instructor.answers import nb04 as a04
+from instructor.answers import nb05 as a05
 from nbgrader_harness import assert_hidden_tests_cleared, assert_scores, assert_variant_scored_and_explained
 from nbgrader_harness import autograde, make_submission, pack_variants, read_notebook, release_path
 

@@ -1,4 +1,4 @@
-"""End-to-end tests of the class-scale instructor tools (mlcore.classroom): grade, report, synthetic.
+"""End-to-end tests of the class-scale instructor tools (instructor): grade, report, synthetic.
 
 A synthetic class of 10 students of the course's own 01_mse (one of every kind: correct, wrong answers with
 diagnosed mistakes, blank, a timeout, sys.exit, a dead kernel, a missing and a renamed notebook) is graded
@@ -15,9 +15,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mlcore.classroom.grade import GRADED, NEEDS_MANUAL, grade_class, submission_hash, venv_env
-from mlcore.classroom.report import write_report
-from mlcore.classroom.synthetic import BROKEN, graded_points, make_class
+from instructor.grade import GRADED, NEEDS_MANUAL, grade_class, submission_hash, venv_env
+from instructor.report import write_report
+from instructor.synthetic import BROKEN, graded_points, make_class
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = "5"  # seconds per cell: the infinite loop costs one of these
@@ -69,7 +69,7 @@ def make_tiny_course(root):
 
 
 def run_cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "mlcore.classroom", *args], cwd=cwd, env=venv_env(),
+    return subprocess.run([sys.executable, "-m", "instructor", *args], cwd=cwd, env=venv_env(),
                           capture_output=True, text=True)
 
 

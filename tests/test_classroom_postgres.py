@@ -10,8 +10,8 @@ import uuid
 
 import pytest
 
-from mlcore.classroom.grade import GRADED, grade_class
-from mlcore.classroom.synthetic import make_class
+from instructor.grade import GRADED, grade_class
+from instructor.synthetic import make_class
 from test_classroom import VARIANTS, assert_matches_plan, make_tiny_course
 
 PG_URL = os.environ.get("MLCORE_TEST_PG_URL", "")

@@ -1,5 +1,5 @@
 """Every notebook of the course, through nbgrader: solutions pass, released versions fail only where the
-learner has work to do, and notebooks/ is exactly what `python -m mlcore.release` generates.
+learner has work to do, and notebooks/ is exactly what `python -m instructor.release` generates.
 
 Parametrised over the assignments found in solutions/, so a new notebook is tested as soon as it exists.
 """
@@ -8,7 +8,7 @@ Parametrised over the assignments found in solutions/, so a new notebook is test
 import numpy as np
 import pytest
 
-from mlcore import release
+from instructor import release
 from nbgrader_harness import (
     NOTEBOOKS,
     answer_cells,
@@ -141,13 +141,13 @@ def test_released_in_sync(assignment, regenerated):
             if p.is_file() and ".ipynb_checkpoints" not in p.parts and "__pycache__" not in p.parts
         )
 
-    assert files(committed_dir) == files(fresh_dir), "run: python -m mlcore.release"
+    assert files(committed_dir) == files(fresh_dir), "run: python -m instructor.release"
     fresh = _normalise(read_notebook(fresh_dir / f"{assignment}.ipynb"))
     committed = _normalise(read_notebook(release_path(assignment)))
-    assert len(committed["cells"]) == len(fresh["cells"]), "run: python -m mlcore.release"
+    assert len(committed["cells"]) == len(fresh["cells"]), "run: python -m instructor.release"
     for i, (a, b) in enumerate(zip(committed["cells"], fresh["cells"])):
-        assert a == b, f"cell {i} of notebooks/{assignment} differs from the generator's; run: python -m mlcore.release"
-    assert committed["metadata"] == fresh["metadata"], "run: python -m mlcore.release"
+        assert a == b, f"cell {i} of notebooks/{assignment} differs from the generator's; run: python -m instructor.release"
+    assert committed["metadata"] == fresh["metadata"], "run: python -m instructor.release"
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The out-of-kernel step of autograding (mlcore.grading.verify): a test cell whose checks did not print
+"""The out-of-kernel step of autograding (instructor.verify): a test cell whose checks did not print
 their pass line earns nothing, even when a learner's code silenced the failure inside the kernel."""
 
 import nbformat
@@ -6,7 +6,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_output
 
 from mlcore.grading import check
-from mlcore.grading.verify import VerifyChecks, expected_passes, missing_passes, tampering
+from instructor.verify import VerifyChecks, expected_passes, missing_passes, tampering
 from nbgrader_harness import autograde, make_submission, read_notebook, release_path
 
 TEST_SOURCE = 'check("mse", mse)\n### BEGIN HIDDEN TESTS\ncheck("mse", mse, hidden=True)\n### END HIDDEN TESTS\n'

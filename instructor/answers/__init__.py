@@ -1,4 +1,5 @@
-"""Synthetic submissions, one module per assignment: ``a01_mse.py`` for ``01_mse``, and so on.
+"""The catalogue of learner answers, one module per notebook, named like its spec: ``nb01.py`` for
+``01_mse`` (``mlcore/grading/specs/nb01.py``), and so on.
 
 Each module defines ``ASSIGNMENT`` (the assignment's name) and ``VARIANTS``: a dict mapping a variant's name
 to a dict with
@@ -14,8 +15,21 @@ to a dict with
     cell must name; failing cells only.
 
 The tests autograde every variant (``tests/test_autograde_XX.py``) and the synthetic-class generator
-(``mlcore.classroom.synthetic``) samples them.
+(``instructor.synthetic``) samples them. :func:`catalogue` finds every module by listing this folder.
 """
+
+import importlib
+import pkgutil
+
+
+def catalogue():
+    """{assignment: VARIANTS} of every ``nbNN`` module in this folder."""
+    found = {}
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("nb"):
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            found[module.ASSIGNMENT] = module.VARIANTS
+    return found
 
 
 def blank(points):

@@ -1,10 +1,10 @@
 """Synthetic submissions of ``01_mse``: the blank one, the correct one, one per diagnosed mistake, and
 correct answers written differently (loops, einsum, algebraic variants, float32).
 
-See :mod:`mlcore.classroom.answers` for the format.
+See :mod:`instructor.answers` for the format.
 """
 
-from mlcore.classroom.answers import blank, builders
+from instructor.answers import blank, builders
 
 ASSIGNMENT = "01_mse"
 

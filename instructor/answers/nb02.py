@@ -2,11 +2,11 @@
 mistake (COURSE.md's tanh(z)(1 - tanh(z)) and the derivative taken at a instead of z among them), and correct
 answers written differently (loops, np.vectorize, einsum, algebraic variants, float32, booleans for relu').
 
-See :mod:`mlcore.classroom.answers` for the format. The correct ``sigmoid_prime`` here uses
+See :mod:`instructor.answers` for the format. The correct ``sigmoid_prime`` here uses
 ``mlcore.sigmoid`` (as the notebook allows), so a variant's wrong ``sigmoid`` fails only its own cell.
 """
 
-from mlcore.classroom.answers import blank, builders
+from instructor.answers import blank, builders
 
 ASSIGNMENT = "02_sigmoid_derivative"
 

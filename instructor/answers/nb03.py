@@ -3,12 +3,12 @@
 answers written differently (loops, einsum, log-sum-exp or log of a stable softmax, the Jacobian route,
 float32).
 
-See :mod:`mlcore.classroom.answers` for the format. The correct answers call ``mlcore.sigmoid`` and
+See :mod:`instructor.answers` for the format. The correct answers call ``mlcore.sigmoid`` and
 ``mlcore.softmax`` where they need them (as the notebook allows), so a variant's wrong ``softmax`` fails only
 its own cell.
 """
 
-from mlcore.classroom.answers import blank, builders
+from instructor.answers import blank, builders
 
 ASSIGNMENT = "03_cross_entropy"
 

@@ -4,10 +4,10 @@ bug hunt left untouched or partly fixed, and correct answers written differently
 
 The correct ``backward`` below is written out (it does not call ``hidden_delta`` or ``layer_grads``), so each
 test cell depends on its own answer cell only; the variants whose ``backward`` does use the learner's
-``hidden_delta`` and ``layer_grads`` also own those cells. See :mod:`mlcore.classroom.answers` for the format.
+``hidden_delta`` and ``layer_grads`` also own those cells. See :mod:`instructor.answers` for the format.
 """
 
-from mlcore.classroom.answers import blank, builders
+from instructor.answers import blank, builders
 
 ASSIGNMENT = "04_delta_recursion"
 

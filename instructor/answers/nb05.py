@@ -4,11 +4,11 @@ answers written differently.
 
 The ungraded cell ``own_functions_answer`` (the learner's functions from notebooks 02-04, used by the closing
 comparison) is filled in the correct submission and left as released in the blank one; it influences no
-test cell. See :mod:`mlcore.classroom.answers` for the format.
+test cell. See :mod:`instructor.answers` for the format.
 """
 
-from mlcore.classroom.answers import blank, builders
-from mlcore.classroom.answers.a04_delta_recursion import BACKWARD_FROM_PIECES
+from instructor.answers import blank, builders
+from instructor.answers.nb04 import BACKWARD_FROM_PIECES
 
 ASSIGNMENT = "05_gradient_descent"
 
