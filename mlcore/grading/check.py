@@ -25,6 +25,7 @@ from mlcore.grading.compare import as_numbers, leaves, pick
 from mlcore.grading.diagnose import Run, describe_case, diagnose
 from mlcore.grading.messages import pass_line, tagged
 from mlcore.grading.pristine import pristine
+from mlcore.grading.question import Question
 
 SEED_VARIABLE = "MLCORE_GRADING_SEED"
 FLOAT32_EPS = float(np.finfo(np.float32).eps)
@@ -230,7 +231,8 @@ def check(name, fn, *, hidden=False, seed=None):
     name : str
         The graded function's name in COURSE.md, e.g. ``"mse_grad"``.
     fn : callable
-        The learner's function, called positionally in the signature's order.
+        The learner's function, called positionally in the signature's order; for a self-check
+        question (:class:`mlcore.grading.question.Question`), the learner's answer value.
     hidden : bool
         False: a few small random cases (the visible check). True: about 20 varied random cases.
     seed : int, optional
@@ -245,6 +247,8 @@ def check(name, fn, *, hidden=False, seed=None):
     __tracebackhide__ = True  # noqa: F841  (hides this frame in IPython and pytest tracebacks)
     with pristine():
         exercise = specs.exercise(name)
+        if isinstance(exercise, Question):  # a self-check question: fn is the learner's answer value
+            return exercise.check(fn, hidden=hidden)
     runs, found, seed = grade(exercise, fn, hidden=hidden, seed=seed)
     with pristine():
         if not found:
