@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from ._guard import reference
-from ._validate import as_float_array, check_nonempty
+from ._validate import as_float_array, check_nonempty, check_scalar
 
 __all__ = [
     "sigmoid",
@@ -18,6 +18,8 @@ __all__ = [
     "tanh_prime",
     "relu",
     "relu_prime",
+    "leaky_relu",
+    "leaky_relu_prime",
     "identity",
     "identity_prime",
     "softmax",
@@ -224,3 +226,52 @@ ACTIVATIONS = {
     "relu": (relu, relu_prime),
     "identity": (identity, identity_prime),
 }
+
+
+def leaky_relu(z, alpha=0.01):
+    r"""Leaky rectified linear unit, elementwise.
+
+    .. math:: \mathrm{lrelu}_\alpha(z) = \begin{cases} z & z > 0 \\ \alpha z & z \le 0 \end{cases}
+
+    Parameters
+    ----------
+    z : array_like, any shape
+    alpha : float >= 0, default 0.01
+        Slope for negative ``z``.
+
+    Returns
+    -------
+    ndarray, same shape as ``z``
+    """
+    z = as_float_array(z, "z")
+    alpha = check_scalar(alpha, "alpha", minimum=0.0)
+    return np.where(z > 0, z, alpha * z)
+
+
+@reference("leaky_relu_prime")
+def leaky_relu_prime(z, alpha=0.01):
+    r"""Derivative of the leaky ReLU with respect to ``z``, elementwise; ``alpha`` at ``z = 0``.
+
+    .. math:: \mathrm{lrelu}_\alpha'(z) = \begin{cases} 1 & z > 0 \\ \alpha & z \le 0 \end{cases}
+
+    Unlike :func:`relu_prime`, never 0 (for ``alpha > 0``): a unit whose pre-activations are all negative
+    still passes a gradient back, so it cannot die.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+    alpha : float >= 0, default 0.01
+        Slope for negative ``z``.
+
+    Returns
+    -------
+    ndarray of floats (1.0 or ``alpha``), same shape as ``z``
+    """
+    z = as_float_array(z, "z")
+    alpha = check_scalar(alpha, "alpha", minimum=0.0)
+    g = np.full_like(z, alpha)
+    g[z > 0] = 1.0
+    return g
+
+
+ACTIVATIONS["leaky_relu"] = (leaky_relu, leaky_relu_prime)  # alpha = 0.01

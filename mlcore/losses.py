@@ -24,6 +24,7 @@ from .activations import _row_max, _row_sum, sigmoid, softmax
 __all__ = [
     "mse",
     "mse_grad",
+    "mae_grad",
     "linear_mse_grads",
     "binary_cross_entropy",
     "bce_grad",
@@ -213,6 +214,7 @@ def bce_grad(y, p):
     return ((p - y) / (p * (1.0 - p)) / y.size).astype(dtype, copy=False)
 
 
+@reference("bce_with_logits")
 def bce_with_logits(y, z):
     r"""Binary cross-entropy computed from logits ``z`` (stable form), averaged over every element.
 
@@ -234,9 +236,16 @@ def bce_with_logits(y, z):
     """
     y, z = _pair(y, "y", z, "z")
     _targets01(y)
-    loss = float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+    terms = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+    with np.errstate(over="ignore"):
+        loss = float(np.mean(terms))
     if not np.isfinite(loss):
         check_finite(z, "z")
+        # Every term is finite and >= 0, but near float's largest |z| their sum overflows: average
+        # them scaled by the largest (the scaled mean is at most 1, so the product stays finite).
+        terms = terms.astype(np.float64)
+        top = float(terms.max())
+        loss = top * float(np.mean(terms / top))
     return loss
 
 
@@ -345,3 +354,31 @@ def one_hot(y, K=None, dtype=np.float64):
     Y = np.zeros((y.shape[0], K), dtype=dtype)
     Y[np.arange(y.shape[0]), y] = 1
     return Y
+
+
+@reference("mae_grad")
+def mae_grad(y, y_hat):
+    r"""Gradient of the mean absolute error :math:`L = \frac{1}{n} \sum_i |y_i - \hat y_i|` with respect to ``y_hat``.
+
+    .. math:: \frac{\partial L}{\partial \hat y} = \frac{1}{n} \operatorname{sign}(\hat y - y),
+              \quad n = \texttt{y.size}, \quad \operatorname{sign}(0) = 0
+
+    :math:`|\cdot|` has no derivative at 0; where :math:`\hat y_i = y_i` the entry is 0, a subgradient
+    (PyTorch's choice too).
+
+    Parameters
+    ----------
+    y : array_like, any shape
+        Targets.
+    y_hat : array_like, same shape as ``y``
+        Predictions.
+
+    Returns
+    -------
+    ndarray, shape of ``y_hat``
+        Every entry is :math:`-1/n`, 0 or :math:`1/n`.
+    """
+    y, y_hat = _pair(y, "y", y_hat, "y_hat")
+    g = np.sign(y_hat - y)
+    g /= y.size
+    return g

@@ -12,7 +12,7 @@ import numpy as np
 from ._guard import reference
 from ._validate import as_float_array, check_positive_int, check_rng, check_scalar
 
-__all__ = ["gd_step", "momentum_step", "minibatches", "train"]
+__all__ = ["gd_step", "momentum_step", "weight_decay_step", "minibatches", "train"]
 
 
 def _as_param(p, name):
@@ -257,3 +257,42 @@ def train(model, X, y, *, epochs=100, lr=0.1, batch_size=None, momentum=0.0, rng
         if on_epoch is not None and on_epoch(epoch, history) is True:
             break
     return history
+
+
+@reference("weight_decay_step")
+def weight_decay_step(params, grads, lr, lam):
+    r"""One step of gradient descent on the L2-penalised loss :math:`L + \frac{\lambda}{2} \sum_\theta \|\theta\|^2`.
+
+    .. math:: \theta \leftarrow \theta - \alpha \, (\nabla_\theta L + \lambda \theta)
+
+    Parameters
+    ----------
+    params : list of ndarray (or floats)
+        Current parameters, any shapes.
+    grads : list of ndarray (or floats)
+        :math:`\partial L / \partial \theta` of the unpenalised loss, same length and shapes as ``params``.
+    lr : float
+        Learning rate :math:`\alpha \ge 0`.
+    lam : float
+        Weight-decay strength :math:`\lambda \ge 0` (0 gives :func:`gd_step`).
+
+    Returns
+    -------
+    list
+        New parameters ``[p - lr * (g + lam * p)]``; the inputs are left untouched.
+    """
+    _check_lists(params, grads)
+    lr = check_scalar(lr, "lr", minimum=0.0)
+    lam = check_scalar(lam, "lam", minimum=0.0)
+    new = []
+    for i, (p, g) in enumerate(zip(params, grads)):
+        p, g = _pair(p, g, i, "grads")
+        if type(p) is float:
+            new.append(p - lr * (float(g) + lam * p))
+            continue
+        step = np.multiply(p, lam, dtype=np.result_type(p, g))  # a fresh array, then in place
+        step += g
+        step *= -lr
+        step += p
+        new.append(step)
+    return new

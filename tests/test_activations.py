@@ -126,3 +126,42 @@ def test_sigmoid_is_a_symmetric_probability(z):
     assert np.all((s >= 0) & (s <= 1))
     np.testing.assert_allclose(mlcore.sigmoid(-z), 1 - s, atol=1e-15)
     assert np.all(mlcore.sigmoid_prime(z) <= 0.25)
+
+
+# ----------------------------------------------------------------------------- leaky ReLU (second edition)
+
+
+def test_leaky_relu_prime_hand_values_and_alpha_at_zero():
+    z = np.array([-2.0, -0.0, 0.0, 1e-300, 3.0])
+    np.testing.assert_array_equal(mlcore.leaky_relu_prime(z), [0.01, 0.01, 0.01, 1.0, 1.0])
+    np.testing.assert_array_equal(mlcore.leaky_relu_prime(z, 0.2), [0.2, 0.2, 0.2, 1.0, 1.0])
+    np.testing.assert_array_equal(mlcore.leaky_relu_prime(z, alpha=0.0), mlcore.relu_prime(z))  # alpha 0 is ReLU
+    np.testing.assert_array_equal(mlcore.leaky_relu(z, 0.2), [-0.4, 0.0, 0.0, 1e-300, 3.0])
+    assert mlcore.ACTIVATIONS["leaky_relu"] == (mlcore.leaky_relu, mlcore.leaky_relu_prime)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("alpha", [0.01, 0.3])
+def test_leaky_relu_prime_matches_finite_differences(shape, alpha):
+    rng = np.random.default_rng(sum(shape))
+    z = away_from_zero(rng, shape)
+    num = mlcore.numerical_gradient(lambda v: float(np.sum(mlcore.leaky_relu(v, alpha))), z)
+    np.testing.assert_allclose(mlcore.leaky_relu_prime(z, alpha), num, rtol=1e-6, atol=1e-10)
+
+
+@pytest.mark.parametrize("fn", [mlcore.leaky_relu, mlcore.leaky_relu_prime], ids=lambda f: f.__name__)
+def test_leaky_relu_pair_keeps_dtype_shape_and_input(fn):
+    for z in (np.array([[-1.5, 2.0]], np.float32), np.array(-3.0), np.array([[-1.0], [0.0]])):
+        copy = z.copy()
+        out = fn(z, 0.1)
+        assert out.dtype == z.dtype and out.shape == z.shape and out is not z
+        np.testing.assert_array_equal(z, copy)
+    assert fn([1, -1]).dtype == np.float64
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.integers(1, 20), elements=st.floats(-1e6, 1e6)), st.floats(0, 1))
+def test_leaky_relu_prime_takes_only_two_values(z, alpha):
+    g = mlcore.leaky_relu_prime(z, alpha)
+    np.testing.assert_array_equal(g, np.where(z > 0, 1.0, alpha))
+    np.testing.assert_array_equal(mlcore.leaky_relu(z, alpha), z * g)  # piecewise linear through 0

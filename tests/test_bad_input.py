@@ -114,6 +114,18 @@ CASES = [
     ("make_spirals-classes", lambda: mlcore.make_spirals(10, 1, rng=rng), ValueError, r"n_classes must be at least 2"),
     ("make_blobs-centers", lambda: mlcore.make_blobs(10, np.ones(3), rng=rng), ValueError, r"centers has shape \(3,\)"),
     ("make_blobs-std", lambda: mlcore.make_blobs(10, std=0, rng=rng), ValueError, r"std must be > 0.0"),
+    ("mae_grad-shape", lambda: mlcore.mae_grad(np.ones((2, 3)), np.ones((3, 2))), ValueError, r"y_hat has shape \(3, 2\), expected \(2, 3\)"),
+    ("mae_grad-str", lambda: mlcore.mae_grad(np.ones(2), np.array(["a", "b"])), TypeError, r"y_hat has dtype <U1"),
+    ("mae_grad-empty", lambda: mlcore.mae_grad(np.ones(0), np.ones(0)), ValueError, r"y has shape \(0,\) and no elements"),
+    ("leaky_relu-alpha", lambda: mlcore.leaky_relu(A23, -0.1), ValueError, r"alpha must be >= 0.0, got -0.1"),
+    ("leaky_relu_prime-str", lambda: mlcore.leaky_relu_prime(["a"]), TypeError, r"z has dtype"),
+    ("leaky_relu_prime-alpha", lambda: mlcore.leaky_relu_prime(A23, np.ones(2)), TypeError, r"alpha must be a single number, got an array of shape \(2,\)"),
+    ("leaky_relu_prime-alpha-nan", lambda: mlcore.leaky_relu_prime(A23, float("nan")), ValueError, r"alpha must be a finite number"),
+    ("weight_decay_step-lam", lambda: mlcore.weight_decay_step([A23], [A23], 0.1, -1.0), ValueError, r"lam must be >= 0.0, got -1.0"),
+    ("weight_decay_step-lam-type", lambda: mlcore.weight_decay_step([A23], [A23], 0.1, "0.1"), TypeError, r"lam must be a number"),
+    ("weight_decay_step-shape", lambda: mlcore.weight_decay_step([A23], [A32], 0.1, 0.1), ValueError, r"grads\[0\] has shape \(3, 2\), expected \(2, 3\)"),
+    ("weight_decay_step-lr", lambda: mlcore.weight_decay_step([A23], [A23], -0.1, 0.1), ValueError, r"lr must be >= 0.0"),
+    ("weight_decay_step-type", lambda: mlcore.weight_decay_step(A23, [A23], 0.1, 0.1), TypeError, r"params must be a list"),
     ("make_linear-w", lambda: mlcore.make_linear(10, w=np.ones((2, 2)), rng=rng), ValueError, r"w has shape \(2, 2\), expected \(D,\)"),
 ]
 

@@ -176,3 +176,64 @@ def test_bce_is_finite_at_0_and_1_in_float32_too():
         loss = mlcore.binary_cross_entropy(y, p)
         grad = mlcore.bce_grad(y, p)
     assert np.isfinite(loss) and np.all(np.isfinite(grad)) and grad.dtype == np.float32
+
+
+# ----------------------------------------------------------------------------- mae_grad (second edition)
+
+
+def test_mae_grad_hand_values_and_zero_at_ties():
+    y, y_hat = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[0.0, 2.0], [5.0, 4.5]])
+    # sign(y_hat - y) = [[-1, 0], [1, 1]], divided by y.size = 4 (every element, not the 2 rows)
+    np.testing.assert_array_equal(mlcore.mae_grad(y, y_hat), [[-0.25, 0.0], [0.25, 0.25]])
+    assert mlcore.mae_grad([3.0], [3.0]).tolist() == [0.0]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_mae_grad_matches_finite_differences_away_from_ties(shape):
+    rng = np.random.default_rng(sum(shape) + 7)
+    y = rng.standard_normal(shape)
+    y_hat = y + rng.uniform(0.1, 2.0, shape) * rng.choice([-1.0, 1.0], shape)  # |y_hat - y| >= 0.1: no kink
+    mae = lambda v: float(np.mean(np.abs(y - v)))  # noqa: E731
+    num = mlcore.numerical_gradient(mae, y_hat)
+    np.testing.assert_allclose(mlcore.mae_grad(y, y_hat), num, rtol=1e-6, atol=1e-10)
+
+
+def test_mae_grad_keeps_float32_leaves_inputs_and_has_the_shape_of_y_hat():
+    y, y_hat = np.zeros((3, 2), np.float32), np.ones((3, 2), np.float32)
+    copies = y.copy(), y_hat.copy()
+    g = mlcore.mae_grad(y, y_hat)
+    assert g.dtype == np.float32 and g.shape == (3, 2) and g is not y_hat
+    np.testing.assert_array_equal(y, copies[0])
+    np.testing.assert_array_equal(y_hat, copies[1])
+    assert mlcore.mae_grad([1, 2], [3, 4]).dtype == np.float64
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 5), st.integers(1, 5)), elements=st.floats(-1e6, 1e6)),
+       arrays(np.float64, st.tuples(st.integers(1, 5), st.integers(1, 5)), elements=st.floats(-1e6, 1e6)))
+def test_mae_grad_is_a_subgradient_of_the_mean_absolute_error(y, y_hat):
+    """|g| = 1/n except 0 at ties, and L(v) >= L(y_hat) + <g, v - y_hat> (convexity) for a step v."""
+    y_hat = np.resize(y_hat, y.shape)
+    g = mlcore.mae_grad(y, y_hat)
+    assert set(np.unique(np.abs(g) * y.size)) <= {0.0, 1.0}
+    assert np.all((g == 0) == (y_hat == y))
+    v = y_hat - 0.5
+    mae = lambda u: float(np.mean(np.abs(y - u)))  # noqa: E731
+    assert mae(v) >= mae(y_hat) + float(np.sum(g * (v - y_hat))) - 1e-9 * (1 + mae(y_hat))
+
+
+# ----------------------------------------------------------------------------- bce_with_logits at extreme z
+
+
+def test_bce_with_logits_is_finite_and_warning_free_for_any_float64_logit():
+    big = np.finfo(np.float64).max
+    z = np.array([-big, -1e300, -1000.0, -40.0, 0.0, 40.0, 1000.0, 1e300, big])
+    for y in (np.zeros_like(z), np.ones_like(z), np.full_like(z, 0.5)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            loss = mlcore.bce_with_logits(y, z)
+        assert np.isfinite(loss) and loss >= 0
+    # Hand values: confidently right costs ~0, confidently wrong costs |z|; z = 0 costs log 2.
+    assert mlcore.bce_with_logits(np.array([1.0, 0.0]), np.array([1000.0, -1000.0])) == pytest.approx(0.0, abs=1e-300)
+    assert mlcore.bce_with_logits(np.ones(3), np.full(3, -big)) == pytest.approx(big)
+    assert mlcore.bce_with_logits(np.array([1.0]), np.array([0.0])) == pytest.approx(np.log(2))

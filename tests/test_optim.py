@@ -107,3 +107,43 @@ def test_train_progress_true_prints(capsys):
     mlcore.train(mlcore.MLP((2, 4, 2), rng=rng), X, y, epochs=10, progress=True)
     out = capsys.readouterr().out
     assert "epoch 10/10" in out and "loss" in out
+
+
+# ----------------------------------------------------------------------------- weight_decay_step (second edition)
+
+
+def test_weight_decay_step_values_and_no_mutation():
+    params = [np.array([1.0, -2.0]), np.array([[3.0]]), 0.5]
+    grads = [np.array([0.5, 1.0]), np.array([[0.0]]), 2.0]
+    copies = [np.copy(a) for a in params + grads]
+    new = mlcore.weight_decay_step(params, grads, lr=0.1, lam=0.5)
+    # p - lr (g + lam p): 1 - 0.1 (0.5 + 0.5) = 0.9; -2 - 0.1 (1 - 1) = -2; 3 - 0.1 (0 + 1.5) = 2.85; 0.5 - 0.1 (2 + 0.25)
+    np.testing.assert_allclose(new[0], [0.9, -2.0])
+    np.testing.assert_allclose(new[1], [[2.85]])
+    assert new[2] == pytest.approx(0.275) and isinstance(new[2], float)
+    assert isinstance(new, list) and new[0] is not params[0]
+    for a, c in zip(params + grads, copies):
+        np.testing.assert_array_equal(a, c)
+
+
+def test_weight_decay_step_is_gd_on_the_penalised_loss():
+    """One step equals gd_step with the finite-difference gradient of L + (lam/2) sum ||p||^2."""
+    rng = np.random.default_rng(5)
+    lam = 0.3
+    for shape in [(1,), (3,), (1, 1), (3, 2)]:
+        p, c = rng.standard_normal(shape), rng.standard_normal(shape)
+        loss = lambda v: float(np.sum(c * np.sin(v)))  # noqa: E731  (any smooth L)
+        penalised = lambda v: loss(v) + lam / 2 * float(np.sum(v * v))  # noqa: E731
+        g = mlcore.numerical_gradient(loss, p)
+        expected = mlcore.gd_step([p], [mlcore.numerical_gradient(penalised, p)], 0.05)[0]
+        np.testing.assert_allclose(mlcore.weight_decay_step([p], [g], 0.05, lam)[0], expected, rtol=1e-6, atol=1e-9)
+
+
+def test_weight_decay_step_with_lam_zero_is_gd_step_and_keeps_float32():
+    rng = np.random.default_rng(1)
+    p, g = [rng.standard_normal((2, 3))], [rng.standard_normal((2, 3))]
+    np.testing.assert_allclose(mlcore.weight_decay_step(p, g, 0.1, 0.0)[0], mlcore.gd_step(p, g, 0.1)[0], rtol=1e-15)
+    p32, g32 = [np.ones(3, np.float32)], [np.ones(3, np.float32)]
+    assert mlcore.weight_decay_step(p32, g32, np.float64(0.1), 0.01)[0].dtype == np.float32
+    # With a zero gradient the parameters shrink by the factor (1 - lr lam): "decay".
+    np.testing.assert_allclose(mlcore.weight_decay_step(p, [np.zeros((2, 3))], 0.1, 0.5)[0], 0.95 * p[0], rtol=1e-15)

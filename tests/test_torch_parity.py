@@ -140,3 +140,51 @@ def test_momentum_matches_torch_sgd(rng):
         opt.step()
         params, velocity = mlcore.momentum_step(params, [g], velocity, 0.1, 0.9)
     np.testing.assert_allclose(params[0], pt.detach().numpy(), rtol=1e-12)
+
+
+# ----------------------------------------------------------------------------- second edition's exercises
+
+
+@pytest.mark.parametrize("shape", [(1,), (7,), (4, 3)])
+@pytest.mark.parametrize("alpha", [0.01, 0.2])
+def test_leaky_relu_and_its_derivative_also_at_zero(rng, shape, alpha):
+    z = rng.uniform(0.1, 4, shape) * rng.choice([-1.0, 1.0], shape)
+    z.reshape(-1)[0] = 0.0  # torch's derivative at 0 is the negative slope too
+    zt = t(z, grad=True)
+    out = F.leaky_relu(zt, negative_slope=alpha)
+    out.sum().backward()
+    np.testing.assert_allclose(mlcore.leaky_relu(z, alpha), out.detach().numpy(), rtol=RTOL)
+    np.testing.assert_allclose(mlcore.leaky_relu_prime(z, alpha), zt.grad.numpy(), rtol=RTOL)
+
+
+@pytest.mark.parametrize("shape", [(1,), (7,), (3, 4)])
+def test_mae_grad_is_l1_losss_gradient_also_at_ties(rng, shape):
+    y = rng.standard_normal(shape)
+    y_hat = y + rng.standard_normal(shape)
+    y_hat.reshape(-1)[-1] = y.reshape(-1)[-1]  # a tie: torch's sign(0) = 0 as well
+    yt = t(y_hat, grad=True)
+    F.l1_loss(yt, t(y)).backward()
+    np.testing.assert_allclose(mlcore.mae_grad(y, y_hat), yt.grad.numpy(), rtol=RTOL, atol=1e-15)
+
+
+@pytest.mark.parametrize("shape", [(1,), (9,), (3, 2)])
+def test_bce_with_logits_also_at_extreme_logits(rng, shape):
+    y = rng.integers(0, 2, shape).astype(float)
+    z = rng.standard_normal(shape) * 3
+    z.reshape(-1)[0] = rng.choice([-1000.0, 1000.0])
+    theirs = F.binary_cross_entropy_with_logits(t(z), t(y)).item()
+    assert mlcore.bce_with_logits(y, z) == pytest.approx(theirs, rel=RTOL)
+
+
+def test_weight_decay_step_matches_torch_sgd_weight_decay(rng):
+    p0 = rng.standard_normal((3, 2))
+    grads = [rng.standard_normal((3, 2)) for _ in range(4)]
+    pt = t(p0, grad=True)
+    opt = torch.optim.SGD([pt], lr=0.1, weight_decay=0.05)
+    params = [p0]
+    for g in grads:
+        opt.zero_grad()
+        pt.grad = t(g)
+        opt.step()
+        params = mlcore.weight_decay_step(params, [g], 0.1, 0.05)
+    np.testing.assert_allclose(params[0], pt.detach().numpy(), rtol=1e-12)
