@@ -307,3 +307,89 @@ def plot_decision_regions(ax, predict, X, y, *, title="Decision regions", resolu
     ax.set_ylim(lo[1], hi[1])
     ax.legend(fontsize=8, loc="upper right")
     return label(ax, title, xlabel, ylabel)
+
+
+# --------------------------------------------------------------------------------------------------------
+# The backward pass as a computational graph (notebook 04)
+# --------------------------------------------------------------------------------------------------------
+
+# Node positions (x, y) of a two-layer network's graph: the data row at y = 0, the parameters above it.
+_GRAPH_NODES = {
+    "X": (0.0, 0.0), "z1": (2.2, 0.0), "a1": (3.9, 0.0), "z2": (6.0, 0.0), "L": (7.8, 0.0),
+    "W1": (1.1, 1.3), "b1": (3.2, 1.3), "W2": (4.9, 1.3), "b2": (7.0, 1.3), "y": (7.8, 1.3),
+}
+_GRAPH_TEXT = {
+    "X": "X = a⁰\n(N, D₀)", "z1": "z¹\n(N, D₁)", "a1": "a¹ = f(z¹)\n(N, D₁)", "z2": "z²\n(N, D₂)", "L": "L",
+    "W1": "W¹\n(D₀, D₁)", "b1": "b¹\n(D₁,)", "W2": "W²\n(D₁, D₂)", "b2": "b²\n(D₂,)", "y": "y",
+}
+# Backward edges: (from, to, local gradient, the step of the backward pass it belongs to).
+_GRAPH_EDGES = (
+    ("L", "z2", "δ² = ∂L/∂z²", "delta2"),
+    ("z2", "W2", "dW² = (a¹)ᵀ δ²\nΣ over samples i", "grads2"),
+    ("z2", "b2", "db² = Σᵢ δ²ᵢ\n(b² was broadcast)", "grads2"),
+    ("z2", "a1", "∂L/∂a¹ = δ² (W²)ᵀ\nΣ over units k", "delta1"),
+    ("a1", "z1", "⊙ f′(z¹)", "delta1"),
+    ("z1", "W1", "dW¹ = Xᵀ δ¹\nΣ over samples i", "grads1"),
+    ("z1", "b1", "db¹ = Σᵢ δ¹ᵢ\n(b¹ was broadcast)", "grads1"),
+)
+#: The steps of the backward pass, in order, as :func:`plot_backprop_graph` names them.
+BACKPROP_STEPS = ("forward", "delta2", "grads2", "delta1", "grads1")
+
+
+def plot_backprop_graph(ax, *, step=None, title="Backpropagation through a two-layer network"):
+    """Draw the computational graph of ``z¹ = X W¹ + b¹, a¹ = f(z¹), z² = a¹ W² + b², L(z², y)``.
+
+    Forward edges are grey; every backward edge is labelled with its local gradient (red). Two boxes state
+    the two rules the labels use: gradients add where paths meet (the sum over units k in δ, over samples i
+    in dW) and a value broadcast forward is summed backward (why db sums δ over the samples).
+
+    Parameters
+    ----------
+    ax : Axes
+    step : str or None
+        One of :data:`BACKPROP_STEPS`: draw the backward edges up to this step, the step's own in bold.
+        None draws them all.
+    title : str
+    """
+    from matplotlib.patches import FancyBboxPatch
+
+    if step is not None and step not in BACKPROP_STEPS:
+        raise ValueError(f"step must be one of {BACKPROP_STEPS} or None, got {step!r}")
+    reached = BACKPROP_STEPS.index(step) if step is not None else len(BACKPROP_STEPS)
+    for a, b in (("X", "z1"), ("W1", "z1"), ("b1", "z1"), ("z1", "a1"), ("a1", "z2"), ("W2", "z2"),
+                 ("b2", "z2"), ("z2", "L"), ("y", "L")):
+        ax.annotate("", xy=_GRAPH_NODES[b], xytext=_GRAPH_NODES[a],
+                    arrowprops=dict(arrowstyle="-|>", color="0.6", lw=1.2, shrinkA=22, shrinkB=22))
+    for name, (x, y) in _GRAPH_NODES.items():
+        ax.text(x, y, _GRAPH_TEXT[name], ha="center", va="center", fontsize=8.5,
+                bbox=dict(boxstyle="round,pad=0.35", fc="white" if y else "0.93", ec="0.3"))
+    for a, b, text, edge_step in _GRAPH_EDGES:
+        order = BACKPROP_STEPS.index(edge_step)
+        if order > reached:
+            continue
+        current = step is not None and order == reached
+        (xa, ya), (xb, yb) = _GRAPH_NODES[a], _GRAPH_NODES[b]
+        offset = -0.28 if ya == yb else 0.0  # backward arrows run just below the forward ones
+        ax.annotate("", xy=(xb, yb + offset), xytext=(xa, ya + offset),
+                    arrowprops=dict(arrowstyle="-|>", color="tab:red", lw=2.4 if current else 1.2,
+                                    shrinkA=24, shrinkB=24, connectionstyle="arc3,rad=0.15"))
+        tx, ty = (xa + xb) / 2, (ya + yb) / 2 + (offset * 2.1 if ya == yb else 0.0)
+        side = "center" if ya == yb else ("right" if xb < xa else "left")  # W's label left, b's right
+        tx += {"center": 0.0, "right": -0.15, "left": 0.2}[side]
+        ax.text(tx, ty, text, ha=side, va="center", fontsize=7.5, color="tab:red",
+                fontweight="bold" if current else "normal")
+    for x, text in ((0.2, "gradients add where paths meet:\n"
+                          "a¹ᵢⱼ feeds every z²ᵢₖ → Σₖ δ²ᵢₖ W²ⱼₖ;\n"
+                          "W is used by every sample → Σᵢ in dW"),
+                    (4.6, "broadcast forward, sum backward:\n"
+                          "b is added to every row of z → db = Σᵢ δᵢ,\n"
+                          "one entry per unit, shape (D,)")):
+        ax.add_patch(FancyBboxPatch((x - 0.3, -1.95), 3.0, 0.75, boxstyle="round,pad=0.05", fc="#fff4e0", ec="0.5"))
+        ax.text(x - 0.2, -1.58, text, ha="left", va="center", fontsize=7.5)
+    ax.set_xlim(-0.7, 8.4)
+    ax.set_ylim(-2.1, 1.85)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return label(ax, title, "forward: left to right (grey)     backward: right to left (red)", "")

@@ -27,6 +27,7 @@ import itertools
 import numpy as np
 
 from mlcore import activations as _act
+from mlcore._guard import reference
 from mlcore.grading.exercise import Exercise, Mistake, size_plan
 from mlcore.layers import hidden_delta as _hidden_delta
 from mlcore.layers import layer_grads as _layer_grads
@@ -505,4 +506,135 @@ FIXED_BACKWARD = Exercise(
     collect=collect_grads,
 )
 
-EXERCISES = (HIDDEN_DELTA, LAYER_GRADS, BACKWARD, FIXED_BACKWARD)
+
+
+# ------------------------------------------------------------------------------------------------
+# hand_backward: the 2-2-1 network the learner works through with pen and paper
+# ------------------------------------------------------------------------------------------------
+
+# The network printed in the notebook (section "By hand"): N = 2 samples, ReLU hidden layer, identity
+# output, loss L = mean((y_hat - y)^2). Small integers with every hidden pre-activation at least 1 away
+# from ReLU's kink, one of them negative (so a forgotten f' changes delta^1), dW1 not symmetric (so a
+# transposed dW1 shows) and the two samples' output errors different. With N = 2 the mean's 2/N is 1.
+HAND_NETWORK = {
+    "X": np.array([[-1.0, 0.0], [-1.0, 2.0]]),  # (N, 2): row i is sample i
+    "W1": np.array([[-2.0, 1.0], [0.0, 2.0]]),  # (2, 2): W1[j, k] from input j to hidden unit k
+    "b1": np.array([-1.0, -1.0]),  # (2,)
+    "W2": np.array([[1.0], [-1.0]]),  # (2, 1)
+    "b2": np.array([1.0]),  # (1,)
+    "y": np.array([[0.0], [1.0]]),  # (N, 1)
+}
+HAND_PARTS = ("delta2", "delta1", "dW1", "db1", "dW2", "db2")
+
+
+def _hand_values(missing_f_prime=False, sign=1.0, dW_transposed=False):
+    """Plain NumPy backward pass of HAND_NETWORK, optionally with one of the hand mistakes."""
+    net = HAND_NETWORK
+    N = net["X"].shape[0]
+    z1 = net["X"] @ net["W1"] + net["b1"]  # (N, 2)
+    a1 = np.maximum(z1, 0.0)
+    y_hat = a1 @ net["W2"] + net["b2"]  # (N, 1)
+    delta2 = sign * 2.0 / N * (y_hat - net["y"])  # (N, 1)
+    back = delta2 @ net["W2"].T  # (N, 2): dL/da1
+    delta1 = back if missing_f_prime else back * (z1 > 0)
+    dW1 = delta1.T @ net["X"] if dW_transposed else net["X"].T @ delta1
+    dW2 = delta2.T @ a1 if dW_transposed else a1.T @ delta2
+    return (delta2, delta1, dW1, delta1.sum(axis=0), dW2, delta2.sum(axis=0))
+
+
+@reference("hand_backward")
+def _hand_backward():
+    return _hand_values()
+
+
+def _hand_collect(values):
+    """The learner's six values as float arrays; a vector may be written flat or as a column.
+
+    ``delta2`` (N, 1) may come as [2, -1], ``db2`` (1,) as a plain number, ``dW2`` (2, 1) as a flat pair:
+    the numbers are what is being checked, not NumPy's shapes. The 2 x 2 matrices keep their shape (a flat
+    list of four would leave the orientation open). Anything else is returned unchanged, for the
+    diagnosis to describe.
+    """
+    if not isinstance(values, (tuple, list)) or len(values) != len(HAND_PARTS):
+        return values
+    out = []
+    for got, want in zip(values, _hand_values()):
+        try:
+            arr = np.asarray(got, dtype=np.float64)
+        except (TypeError, ValueError):
+            out.append(got)
+            continue
+        is_vector = max(want.shape) == want.size  # (N, 1), (1,), (2,), (2, 1): one long axis
+        out.append(arr.reshape(want.shape) if is_vector and arr.size == want.size else arr)
+    return tuple(out)
+
+
+def _hand_cases(rng, hidden):
+    # Nothing to draw: the network is the one printed in the notebook, and the answer is a set of numbers.
+    return [{}]
+
+
+_HAND_F_PRIME = (
+    "delta2 @ W2.T is dL/da1; delta1 = dL/dz1 needs one more chain-rule step through a1 = relu(z1), the "
+    "factor f'(z1), which zeroes the entries where z1 < 0 (sample 1, hidden unit 2)."
+)
+_HAND_FROM_F_PRIME = "computed from a delta1 without the factor f'(z1) (the entry where z1 < 0 must be 0). "
+
+HAND_BACKWARD = Exercise(
+    name="hand_backward",
+    reference=_hand_backward,
+    cases=_hand_cases,
+    sizes=lambda: {"N": HAND_NETWORK["X"].shape[0]},
+    parts=HAND_PARTS,
+    mistakes=(
+        Mistake(
+            "sign_flipped",
+            "Every value has the opposite sign: the output error was taken as y - y_hat. delta2 = dL/dz2 = "
+            "(2/N)(y_hat - y), prediction minus target; with it flipped, every gradient points uphill.",
+            lambda: _hand_values(sign=-1.0),
+        ),
+        Mistake(
+            "missing_act_prime",
+            "delta1, dW1 and db1 are what you get without the factor f'(z1): " + _HAND_F_PRIME,
+            lambda: _hand_values(missing_f_prime=True),
+        ),
+        Mistake(
+            "half",
+            "Every value is half the expected one: delta2 = (2/N)(y_hat - y) has the 2 from the square "
+            "(d/dy_hat of (y_hat - y)^2 is 2(y_hat - y)) and the 1/N of the mean; with N = 2 they cancel.",
+            lambda: tuple(0.5 * v for v in _hand_values()),
+        ),
+        Mistake("missing_act_prime", "delta1 lacks the factor f'(z1): " + _HAND_F_PRIME, lambda: _hand_values(missing_f_prime=True)[1], part="delta1"),
+        Mistake("missing_act_prime", _HAND_FROM_F_PRIME + "db1 sums that delta1's rows.",
+                lambda: _hand_values(missing_f_prime=True)[3], part="db1"),
+        Mistake("missing_act_prime", _HAND_FROM_F_PRIME + "dW1 = X.T @ delta1.",
+                lambda: _hand_values(missing_f_prime=True)[2], part="dW1"),
+        Mistake(
+            "dW_transposed",
+            "dW1 is delta1.T @ X, the transpose: W where W.T belongs. dW1[j, k] = sum_i X[i, j] delta1[i, k] "
+            "pairs input j (a row of W1) with hidden unit k (a column), so dW1 = X.T @ delta1, the shape and "
+            "orientation of W1. W1 is square, so only the values show it.",
+            lambda: _hand_values(dW_transposed=True)[2],
+            part="dW1",
+        ),
+        Mistake(
+            "db_mean",
+            "db1 is the mean of delta1's rows; the 1/N of the mean loss is already inside delta2 (and so inside "
+            "delta1): sum over the samples.",
+            lambda: _hand_values()[3] / 2.0,
+            part="db1",
+        ),
+        Mistake(
+            "db_mean",
+            "db2 is the mean of delta2; the 1/N of the mean loss is already inside delta2: sum over the samples.",
+            lambda: _hand_values()[5] / 2.0,
+            part="db2",
+        ),
+    ),
+    guarded=("hand_backward",),
+    size_meanings={"N": "the number of samples"},
+    factor_hints={"1/N": "did you divide by N again? The 1/N of the mean loss is already inside delta2."},
+    collect=_hand_collect,
+)
+
+EXERCISES = (HIDDEN_DELTA, LAYER_GRADS, BACKWARD, FIXED_BACKWARD, HAND_BACKWARD)
