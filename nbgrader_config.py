@@ -47,6 +47,9 @@ c.GenerateFeedback.preprocessors = [
 # changing how IPython runs cells (instructor/verify.py explains why no in-kernel check can).
 c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.Execute",
+    # The score of every test cell is graded again outside the learner's kernel, in a sandboxed child process
+    # that only gets plain data (instructor/cleanroom); a cell whose two verdicts differ is flagged.
+    "instructor.cleanroom.CleanRoom",
     "instructor.verify.VerifyChecks",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
