@@ -233,3 +233,101 @@ def test_a_badly_declared_question_fails_at_import(kwargs, phrase):
     kwargs = {"name": "q_bad", "otherwise": "", **kwargs}
     with pytest.raises(ValueError, match=phrase):
         Question(**kwargs)
+
+
+# ----------------------------------------------------------------------------- q_applied_twice (notebook 03)
+# Misconception 4, the activation applied twice: sigma(sigma(z)) never goes below sigma(0) = 1/2.
+
+Q_TWICE_WRONG = {
+    0.0: ("applied_once", "where sigma(z) itself heads"),
+    0.731: ("upper_end", "the other end of the range"),
+    1.0: ("applied_once_upper", "after the second sigma the values stay below"),
+    0.25: ("slope_not_value", "the sigmoid's slope at 0"),
+    0.269: ("negative_input", "would need the outer sigma to receive -1"),
+}
+
+
+@pytest.mark.parametrize("value", [0.5, "1/2", 0.5004, np.float64(0.5)])
+def test_q_applied_twice_right_answer_passes(value, capsys):
+    out = passes("q_applied_twice", value, capsys)
+    assert "can never predict class 0" in out
+
+
+@pytest.mark.parametrize("value", sorted(Q_TWICE_WRONG))
+def test_q_applied_twice_each_wrong_answer_has_its_own_key_and_explanation(value):
+    key, phrase = Q_TWICE_WRONG[value]
+    error = failure("q_applied_twice", value)
+    assert error.mistake == key and phrase in str(error)
+    others = [p for v, (_, p) in Q_TWICE_WRONG.items() if v != value]
+    assert not any(p in str(error) for p in others)
+
+
+def test_q_applied_twice_every_listed_wrong_answer_is_tested():
+    keys = {m.key for m in EXERCISES["q_applied_twice"].mistakes}
+    assert keys == {key for key, _ in Q_TWICE_WRONG.values()}
+
+
+@pytest.mark.parametrize("value, key", [(None, "not_implemented"), (0.6, "q_other"), ("half", "type")])
+def test_q_applied_twice_no_answer_another_number_or_a_word(value, key):
+    assert failure("q_applied_twice", value).mistake == key
+
+
+def test_q_applied_twice_answer_is_the_sigmoid_of_zero():
+    # The answer is computed, not remembered: sigma(sigma(z)) over a wide range of z, and its infimum sigma(0).
+    import mlcore
+
+    z = np.linspace(-40, 40, 2001)
+    values = mlcore.sigmoid(mlcore.sigmoid(z))
+    assert values.min() >= 0.5 and np.isclose(values.min(), mlcore.sigmoid(0.0))  # 0.5 in float64 far out
+    assert np.isclose(values.max(), mlcore.sigmoid(1.0))
+    assert EXERCISES["q_applied_twice"].answer == mlcore.sigmoid(0.0)
+
+
+# ----------------------------------------------------------------------------- q_xor_single_unit (notebook 05)
+# Misconception 6: one unit draws one line, and a line gets at most three of XOR's four corners.
+
+Q_XOR_WRONG = {
+    1.0: ("xor_separable", "not linearly separable"),
+    0.5: ("xor_loss_optimum", "loss-optimal one"),
+    0.25: ("xor_flip", "once w and b change sign"),
+    0.0: ("xor_zero", "every corner on the wrong side"),
+    75: ("xor_percent", "That is a percentage"),
+}
+
+
+@pytest.mark.parametrize("value", [0.75, "3/4", "0.75", np.float32(0.75)])
+def test_q_xor_single_unit_right_answer_passes(value, capsys):
+    out = passes("q_xor_single_unit", value, capsys)
+    assert "A hidden layer is needed" in out
+
+
+@pytest.mark.parametrize("value", sorted(Q_XOR_WRONG))
+def test_q_xor_single_unit_each_wrong_answer_has_its_own_key_and_explanation(value):
+    key, phrase = Q_XOR_WRONG[value]
+    error = failure("q_xor_single_unit", value)
+    assert error.mistake == key and phrase in str(error)
+    others = [p for v, (_, p) in Q_XOR_WRONG.items() if v != value]
+    assert not any(p in str(error) for p in others)
+
+
+def test_q_xor_single_unit_every_listed_wrong_answer_is_tested():
+    keys = {m.key for m in EXERCISES["q_xor_single_unit"].mistakes}
+    assert keys == {key for key, _ in Q_XOR_WRONG.values()}
+
+
+@pytest.mark.parametrize("value, key", [(None, "not_implemented"), (2 / 3, "q_other"), ([0.75, 0.5], "type")])
+def test_q_xor_single_unit_no_answer_another_number_or_a_list(value, key):
+    assert failure("q_xor_single_unit", value).mistake == key
+
+
+def test_q_xor_single_unit_answer_is_the_best_line_on_the_four_corners():
+    # Every line through a fine grid of directions and offsets: the best accuracy on XOR's corners is 3/4.
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = np.array([0, 1, 1, 0])
+    angles = np.linspace(0, 2 * np.pi, 360, endpoint=False)
+    W = np.stack([np.cos(angles), np.sin(angles)])  # (2, 360)
+    offsets = np.linspace(-2, 2, 161)
+    scores = X @ W  # (4, 360)
+    predictions = scores[:, :, None] + offsets[None, None, :] > 0  # (4, 360, 161)
+    best = np.max(np.mean(predictions == y[:, None, None], axis=0))
+    assert best == EXERCISES["q_xor_single_unit"].answer == 0.75

@@ -490,3 +490,55 @@ EXERCISES = (
     SOFTMAX_CROSS_ENTROPY,
     SOFTMAX_CROSS_ENTROPY_GRAD,
 )
+
+
+# ------------------------------------------------------------------------------------------------
+# Self-check question: the activation applied twice (COURSE.md, misconception 4)
+# ------------------------------------------------------------------------------------------------
+
+from mlcore.grading.question import Question, Wrong  # noqa: E402  (the questions' own section)
+
+Q_APPLIED_TWICE = Question(
+    name="q_applied_twice",
+    prompt="the smallest value sigmoid(sigmoid(z)) comes near, over all z",
+    answer=0.5,
+    rtol=1e-3,
+    explanations={
+        0.0: Wrong(
+            "applied_once",
+            "0 is where sigma(z) itself heads as z -> -inf. Here the outer sigma receives p = sigma(z), a "
+            "probability, never below 0, and sigma of a number >= 0 is at least sigma(0).",
+        ),
+        (0.73, 0.731, 0.7311): Wrong(
+            "upper_end",
+            "sigma(1) ~ 0.731 is the other end of the range: the largest value, approached as z -> +inf "
+            "(p -> 1). The question asks for the smallest.",
+        ),
+        1.0: Wrong(
+            "applied_once_upper",
+            "1 is where sigma(z) heads for large z; after the second sigma the values stay below sigma(1) ~ 0.731, "
+            "and the question asks for the smallest value anyway.",
+        ),
+        0.25: Wrong(
+            "slope_not_value",
+            "0.25 = sigma'(0) is the sigmoid's slope at 0, not one of its values. Look at the values: what does "
+            "sigma make of an input between 0 and 1?",
+        ),
+        (0.27, 0.269, 0.2689): Wrong(
+            "negative_input",
+            "sigma(-1) ~ 0.269 would need the outer sigma to receive -1, but its input p = sigma(z) is a "
+            "probability, between 0 and 1.",
+        ),
+    },
+    otherwise=(
+        "Work from the inside out: p = sigma(z) takes every value strictly between 0 and 1. sigma is increasing, "
+        "so sigma(p) lies between sigma(0) and sigma(1). Which end is the smaller one?"
+    ),
+    why=(
+        "sigma(sigma(z)) stays inside (0.5, 0.731): a model whose output went through the sigmoid twice can never "
+        "predict class 0, and every label-0 sample costs at least log 2 ~ 0.69. One sigmoid, in one place: a "
+        "loss 'with logits' takes z, the other takes p = sigma(z)."
+    ),
+)
+
+EXERCISES = EXERCISES + (Q_APPLIED_TWICE,)

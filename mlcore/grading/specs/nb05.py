@@ -605,3 +605,52 @@ MINIBATCHES = Exercise(
 )
 
 EXERCISES = (GD_STEP, MOMENTUM_STEP, MINIBATCHES)
+
+
+# ------------------------------------------------------------------------------------------------
+# Self-check question: a single unit on XOR (COURSE.md, misconception 6)
+# ------------------------------------------------------------------------------------------------
+
+from mlcore.grading.question import Question, Wrong  # noqa: E402  (the questions' own section)
+
+Q_XOR_SINGLE_UNIT = Question(
+    name="q_xor_single_unit",
+    prompt="the best accuracy one linear-threshold unit can reach on the four XOR points",
+    answer=0.75,
+    rtol=1e-3,
+    explanations={
+        1.0: Wrong(
+            "xor_separable",
+            "1 would need a line with both class-1 corners on one side and both class-0 corners on the other. "
+            "The four inequalities of the notebook contradict each other: XOR is not linearly separable, and "
+            "no amount of training changes that.",
+        ),
+        0.5: Wrong(
+            "xor_loss_optimum",
+            "0.5 is about what the trained sigmoid unit ends at: gradient descent on the cross-entropy settles "
+            "near the flat answer p = 1/2 everywhere (loss log 2). But a line can do better than the "
+            "loss-optimal one: x1 + x2 = 1/2 puts (0, 0) alone on its side and gets three corners right.",
+        ),
+        0.25: Wrong(
+            "xor_flip",
+            "A line that gets one corner right gets the other three right once w and b change sign (its sides "
+            "swap): the best is at least 3/4.",
+        ),
+        0.0: Wrong(
+            "xor_zero",
+            "0 would mean every corner on the wrong side; change the sign of w and b and every corner would be "
+            "right, which XOR does not allow. The question asks for the best a line can do.",
+        ),
+        (75, 75.0): Wrong("xor_percent", "That is a percentage: give the accuracy as a fraction between 0 and 1."),
+    },
+    otherwise=(
+        "Try lines on the four corners (0, 0), (1, 1) of class 0 and (0, 1), (1, 0) of class 1: can a line put "
+        "three of them on their correct sides? All four? Answer with the accuracy as a fraction, e.g. 0.5."
+    ),
+    why=(
+        "A line gets at most 3 of the 4 XOR corners right: the classes are not linearly separable, so training a "
+        "single unit can never reach 1. A hidden layer is needed."
+    ),
+)
+
+EXERCISES = EXERCISES + (Q_XOR_SINGLE_UNIT,)
