@@ -7,7 +7,7 @@ made of, and the mistakes learners make, each computed from mlcore's references.
 import numpy as np
 
 from mlcore.grading.exercise import Exercise, Mistake, size_plan
-from mlcore.losses import linear_mse_grads, mse, mse_grad
+from mlcore.losses import linear_mse_grads, mae_grad, mse, mse_grad
 
 # ----------------------------------------------------------------------------- mse and mse_grad
 
@@ -226,4 +226,94 @@ LINEAR_MSE_GRADS = Exercise(
     ),
 )
 
-EXERCISES = (MSE, MSE_GRAD, LINEAR_MSE_GRADS)
+# ----------------------------------------------------------------------------- mae_grad (second edition)
+
+
+def _mae_cases(rng, hidden):
+    """mse's cases with about a quarter of the entries tied (ŷ = y exactly), never the first one.
+
+    A tie is where |y − ŷ| has no derivative: the contract takes 0 there (sign(0) = 0), so the ties
+    separate np.sign from the conventions that put 1 or ½ there. Cases with a single element have no tie.
+    """
+    cases = _pair_cases(rng, hidden)
+    for case in cases:
+        y, y_hat = case["y"].reshape(-1), case["y_hat"].reshape(-1)  # views: writing ties writes the case
+        if y.size > 1:
+            ties = rng.choice(np.arange(1, y.size), size=max(1, y.size // 4), replace=False)
+            y_hat[ties] = y[ties]
+    if not hidden:  # small numbers to read off a failure: 2-D, with two ties
+        cases.append({"y": np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+                      "y_hat": np.array([[1.5, 2.0, 2.0], [4.0, 7.0, 5.5]])})
+    return cases
+
+
+def _mae_variant(step, tie=0.0, scale=lambda y: 1.0 / y.size):
+    """A wrong answer built from the sign: ``step(y, y_hat)`` where ŷ ≠ y, ``tie`` where ŷ = y, times ``scale``."""
+    return lambda y, y_hat: np.where(y_hat == y, tie, step(y, y_hat)) * scale(y)
+
+
+def _sign(y, y_hat):
+    return np.sign(y_hat - y)
+
+
+def _tie_message(value):
+    return (
+        f"your values are right except where ŷ = y exactly, where you return {value}/n. |ŷ − y| has no "
+        "derivative there (a kink); the contract takes 0, the value np.sign gives at 0 (and PyTorch's "
+        "choice): ŷ = y is the minimum of that term, so there is nothing to push."
+    )
+
+
+MAE_GRAD = Exercise(
+    name="mae_grad",
+    reference=mae_grad,
+    cases=_mae_cases,
+    sizes=_pair_sizes,
+    guarded=("mae_grad",),
+    size_meanings=PAIR_MEANINGS,
+    factor_hints={
+        "y.size": "did you forget the mean's 1/n? L = mean|y − ŷ| averages over every element, so every "
+        "entry of its gradient carries 1/y.size.",
+        "2": "there is no factor 2 here: that comes from the square of the MSE; |y − ŷ| has slope ±1.",
+    },
+    mistakes=(
+        Mistake(
+            "sign",
+            "your values are sign(y − ŷ)/n: the sign is flipped. Differentiating |y − ŷ| with respect "
+            "to ŷ brings the inner derivative of y − ŷ, which is −1: d|y − ŷ|/dŷ = −sign(y − ŷ) = "
+            "sign(ŷ − y). Check: if ŷ is above y, raising ŷ makes the error bigger, so the gradient is "
+            "positive.",
+            _mae_variant(lambda y, y_hat: np.sign(y - y_hat)),
+        ),
+        Mistake(
+            "residual_not_sign",
+            "your values are (ŷ − y)/n: that is the MSE's habit (the derivative of a square grows with "
+            "the error). The derivative of |ŷ − y| is only its sign: +1 where ŷ > y, −1 where ŷ < y, "
+            "whatever the size of the error. Use np.sign(y_hat - y) / y.size.",
+            lambda y, y_hat: (y_hat - y) / y.size,
+        ),
+        Mistake(
+            "mse_grad_not_mae",
+            "your values are 2(ŷ − y)/n, the gradient of the mean *squared* error. The mean absolute "
+            "error's gradient is sign(ŷ − y)/n: every entry is ±1/n (0 where ŷ = y).",
+            lambda y, y_hat: 2.0 * (y_hat - y) / y.size,
+        ),
+        Mistake(
+            "nan_at_ties",
+            "your values are NaN where ŷ = y exactly: (ŷ − y)/|ŷ − y| is 0/0 there. The contract takes 0 "
+            "at a tie: np.sign(y_hat - y) gives exactly that (sign(0) = 0).",
+            lambda y, y_hat: (y_hat - y) / np.abs(y_hat - y) / y.size,
+        ),
+        Mistake("tie_value", _tie_message(1), _mae_variant(_sign, tie=1.0)),
+        Mistake("tie_value", _tie_message("½"), _mae_variant(_sign, tie=0.5)),
+        Mistake("tie_value", _tie_message(-1), _mae_variant(_sign, tie=-1.0)),
+        Mistake("len_not_size", LEN_NOT_SIZE, _len_not_size(mae_grad)),
+        Mistake(
+            "loss_not_gradient",
+            "your values are |ŷ − y|/n, the terms of the loss, not their derivative sign(ŷ − y)/n.",
+            lambda y, y_hat: np.abs(y_hat - y) / y.size,
+        ),
+    ),
+)
+
+EXERCISES = (MSE, MSE_GRAD, LINEAR_MSE_GRADS, MAE_GRAD)

@@ -332,4 +332,103 @@ RELU_PRIME = Exercise(
     guarded=("relu_prime",),
 )
 
-EXERCISES = (SIGMOID, SIGMOID_PRIME, TANH_PRIME, RELU_PRIME)
+# ------------------------------------------------------------------------------------------------
+# leaky_relu_prime (second edition)
+# ------------------------------------------------------------------------------------------------
+
+# Slopes for negative z: never 0 (plain ReLU) or 1 (the identity), where the mistakes below coincide
+# with the answer; 0.01 (the default) only in the cases that leave alpha out.
+_ALPHAS = np.array([0.05, 0.1, 0.2, 0.3, 0.02, 0.001, 0.5])
+_LEAKY_ZEROS = np.array([0.0, 0.0, -0.0, 1.0, -1.0, 2.0, -3.0])  # exact zeros, and small integers
+
+
+def _leaky_cases(rng, hidden):
+    """z with exact zeros (and -0.0); alpha drawn from _ALPHAS, or left out (the default 0.01) in every third case."""
+    shapes = _hidden_shapes(rng) if hidden else _visible_shapes(rng)
+    cases = []
+    for i, shape in enumerate(shapes):
+        z = _with_extremes(rng, _draw(rng, shape, 2.0), _LEAKY_ZEROS)
+        cases.append({"z": z} if i % 3 == 2 else {"z": z, "alpha": float(rng.choice(_ALPHAS))})
+    cases.append({"z": np.array([-2.0, -0.5, 0.0, 0.5, 2.0]), "alpha": 0.1})
+    if hidden:
+        cases.append({"z": np.array([0.0, -0.0, 1e-30, -1e-30, 5.0, -5.0]), "alpha": 0.2})  # tiny, yet float32 too
+    return cases
+
+
+def _leaky(positive, zero, negative):
+    """A wrong answer that returns ``positive(alpha)`` where z > 0, ``zero(alpha)`` at 0, ``negative(alpha)`` below."""
+
+    def wrong(z, alpha=0.01):
+        return np.where(z > 0, positive(alpha), np.where(z == 0, zero(alpha), negative(alpha))) + 0.0 * z
+
+    return wrong
+
+
+def _one(alpha):
+    return 1.0
+
+
+def _alpha(alpha):
+    return alpha
+
+
+def _nil(alpha):
+    return 0.0
+
+
+LEAKY_RULE = "leaky_relu'(z) = 1.0 where z > 0, else alpha (also at z = 0)"
+
+LEAKY_RELU_PRIME = Exercise(
+    name="leaky_relu_prime",
+    reference=_activations.leaky_relu_prime,
+    cases=_leaky_cases,
+    sizes=_no_sizes,
+    mistakes=(
+        Mistake(
+            "relu_prime_not_leaky",
+            "Your values are 0 for negative z: that is plain ReLU's derivative, whose units die (once every "
+            "z of a unit is negative, no gradient reaches it again). The leak keeps a small slope alpha "
+            f"there: {LEAKY_RULE}.",
+            _leaky(_one, _nil, _nil),
+        ),
+        Mistake(
+            "leaky_slopes_swapped",
+            "Your values are alpha where z > 0 and 1 for negative z: the two slopes are swapped. The leaky "
+            f"ReLU is the identity (slope 1) for positive z and leaks a slope alpha below: {LEAKY_RULE}.",
+            _leaky(_alpha, _one, _one),
+        ),
+        Mistake(
+            "leaky_slopes_swapped",
+            "Your values are alpha where z >= 0 and 1 for negative z: the two slopes are swapped. The leaky "
+            f"ReLU is the identity (slope 1) for positive z and leaks a slope alpha below: {LEAKY_RULE}.",
+            _leaky(_alpha, _alpha, _one),
+        ),
+        Mistake(
+            "leaky_one_at_zero",
+            "Your values are right except at z = 0, where you return 1 (z >= 0). The course's convention "
+            f"(like PyTorch's) puts z = 0 on the leaky side: {LEAKY_RULE}.",
+            _leaky(_one, _one, _alpha),
+        ),
+        Mistake(
+            "leaky_zero_at_zero",
+            "Your values are right except at z = 0, where you return 0: ReLU's convention relu'(0) = 0 "
+            f"carried over. For the leaky ReLU z = 0 is on the leaky side: {LEAKY_RULE}.",
+            _leaky(_one, _nil, _alpha),
+        ),
+        Mistake(
+            "alpha_ignored",
+            "Your values use the slope 0.01 for negative z whatever alpha is passed: alpha is a parameter "
+            "(0.01 is only its default). Use the alpha the function receives: np.where(z > 0, 1.0, alpha).",
+            _leaky(_one, lambda alpha: 0.01, lambda alpha: 0.01),
+        ),
+        Mistake(
+            "activation_not_derivative",
+            "Your values are the leaky ReLU itself (z where z > 0, alpha * z below), the activation, where "
+            f"its derivative belongs: {LEAKY_RULE}.",
+            lambda z, alpha=0.01: np.where(z > 0, z, alpha * z),
+        ),
+    ),
+    guarded=("leaky_relu_prime", "relu_prime"),
+)
+
+EXERCISES = (SIGMOID, SIGMOID_PRIME, TANH_PRIME, RELU_PRIME, LEAKY_RELU_PRIME)

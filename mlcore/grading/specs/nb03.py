@@ -542,3 +542,140 @@ Q_APPLIED_TWICE = Question(
 )
 
 EXERCISES = EXERCISES + (Q_APPLIED_TWICE,)
+
+# ------------------------------------------------------------------------------------------------
+# bce_with_logits (second edition)
+# ------------------------------------------------------------------------------------------------
+
+# Beyond exp's range (e^709.8 is float64's largest) in both signs, plus moderate saturated values.
+_LOGIT_EXTREMES = np.array([-1000.0, 1000.0, -800.0, 800.0, -1e4, 1e4, -40.0, 40.0])
+
+
+def _bce_logits_cases(rng, hidden):
+    """Labels 0/1 and logits of shape (N,) or, every third case, (N, D); some entries far beyond exp's range."""
+    cases = []
+    for i, s in enumerate(size_plan(rng, hidden, visible_high=6, hidden_high=30)):
+        shape = (s["N"], s["D"]) if i % 3 == 2 else (s["N"],)
+        scale = 2.0 if not hidden else float(rng.choice([1.0, 3.0, 10.0]))
+        z = scale * rng.standard_normal(shape)
+        if hidden and i % 2 == 1 and z.size > 1:
+            flat = z.reshape(-1)
+            where = rng.choice(np.arange(1, flat.size), size=max(1, flat.size // 4), replace=False)
+            flat[where] = rng.choice(_LOGIT_EXTREMES, size=where.size)  # entry 0 stays moderate
+        cases.append({"y": rng.integers(0, 2, size=shape).astype(np.float64), "z": z})
+    # Confident and right, confident and wrong, in both signs, with moderate entries beside them.
+    cases.append({"y": np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0]), "z": np.array([1000.0, -1000.0, -1000.0, 1000.0, 0.5, -2.0])})
+    return cases
+
+
+def _elements_sizes(y, z):
+    return {"y.size": y.size, "N": y.shape[0], "D": y.size // y.shape[0]}
+
+
+def _logits_terms(max_term, zy_sign, log_term):
+    """A wrong loss built from the stable form's three terms: mean(max_term(z) + zy_sign * z y + log_term(z))."""
+    return lambda y, z: float(np.mean(max_term(z) + zy_sign * z * y + log_term(z)))
+
+
+def _stable_log(z):
+    return np.log1p(np.exp(-np.abs(z)))
+
+
+def _log_of_sigmoid(sig):
+    return _quiet(lambda y, z: -np.mean(y * np.log(sig(z)) + (1 - y) * np.log(1 - sig(z))))
+
+
+_NAIVE_SIGMOID = "log(σ(z)) and log(1 − σ(z))"
+_STABLE_FORM = (
+    "Work with the logits: log σ(z) = −log(1 + e^{−z}) and log(1 − σ(z)) = −z − log(1 + e^{−z}) give "
+    "L = mean(max(z, 0) − z·y + log(1 + e^{−|z|})), i.e. np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))), "
+    "where the exponent −|z| is never positive."
+)
+_LOG_OF_SIGMOID = (
+    f"Your loss is inf or NaN where |z| is large: you formed σ(z) and took {_NAIVE_SIGMOID}. At z = 1000, "
+    "σ(z) rounds to exactly 1, so log(1 − σ(z)) = log(0) = −inf (and 0 · (−inf) = NaN). " + _STABLE_FORM
+)
+_LOG_OF_CLIPPED = (
+    f"Your loss is right for moderate z but too small where |z| is large and the prediction is wrong: you "
+    f"clipped σ(z) before taking {_NAIVE_SIGMOID}, which caps each term (at 27.6 = −log 1e-12 for a clip at 1e-12) where "
+    "the true cost grows like |z|. The point of the logits form is to need no clipping. " + _STABLE_FORM
+)
+_LOGITS_ADVICE = (
+    "bce_with_logits must be finite and warning-free for every logit. np.exp(z) (or np.exp(-z)) overflows "
+    "beyond |z| ≈ 709.8; np.where(cond, A, B) computes both A and B for every entry, so it does not protect an "
+    "np.exp inside them. " + _STABLE_FORM
+)
+
+BCE_WITH_LOGITS = Exercise(
+    name="bce_with_logits",
+    reference=_losses.bce_with_logits,
+    cases=_bce_logits_cases,
+    sizes=_elements_sizes,
+    mistakes=(
+        Mistake("log_of_sigmoid", _LOG_OF_SIGMOID, _log_of_sigmoid(_sig)),
+        Mistake("log_of_sigmoid", _LOG_OF_SIGMOID, _log_of_sigmoid(lambda z: 1 / (1 + np.exp(-z)))),
+        *(
+            Mistake("log_of_sigmoid", _LOG_OF_CLIPPED, _log_of_sigmoid(lambda z, eps=eps: np.clip(_sig(z), eps, 1 - eps)))
+            for eps in (EPS, 1e-15, 1e-10, 1e-8, 1e-7, 1e-6)
+        ),
+        Mistake(
+            "softplus_overflow",
+            "Your loss is inf where z is large: np.exp(z) overflows beyond z ≈ 709.8 before log(1 + e^z) can "
+            "bring it back. Write log(1 + e^z) = max(z, 0) + log(1 + e^{−|z|}): the same number, and the "
+            "exponent is never positive. " + _STABLE_FORM,
+            _quiet(lambda y, z: float(np.mean(np.log1p(np.exp(z)) - z * y))),
+        ),
+        Mistake(
+            "softplus_overflow",
+            "Your loss is inf where z is very negative: np.exp(-z) overflows beyond −z ≈ 709.8. "
+            "Write log(1 + e^{−z}) = max(−z, 0) + log(1 + e^{−|z|}), whose exponent is never positive. "
+            + _STABLE_FORM,
+            _quiet(lambda y, z: float(np.mean(np.log1p(np.exp(-z)) + z * (1 - y)))),
+        ),
+        Mistake(
+            "logits_missing_abs",
+            "Your loss is inf where z is very negative: the last term is log(1 + e^{−z}), not "
+            "log(1 + e^{−|z|}). With the |z| (and the max(z, 0) in front) the exponent is never positive. "
+            + _STABLE_FORM,
+            _quiet(_logits_terms(lambda z: np.maximum(z, 0), -1.0, lambda z: np.log1p(np.exp(-z)))),
+        ),
+        Mistake(
+            "logits_zy_sign",
+            "Your loss adds z·y; it subtracts it: y log σ(z) contributes +y·log σ(z) = −y·log(1 + e^{−z}), "
+            "and collecting the terms gives max(z, 0) − z·y + log(1 + e^{−|z|}).",
+            _logits_terms(lambda z: np.maximum(z, 0), 1.0, _stable_log),
+        ),
+        Mistake(
+            "labels_swapped",
+            "Your loss is the loss of the opposite labels: y and 1 − y are swapped (the loss is small when "
+            "σ(z) is near 1 − y). The term −y·log σ(z) is for the positive label, −(1 − y)·log(1 − σ(z)) "
+            "for the negative one.",
+            lambda y, z: _losses.bce_with_logits(1 - y, z),
+        ),
+        Mistake(
+            "logits_missing_max",
+            "Your loss leaves out max(z, 0): log(1 + e^{z}) = max(z, 0) + log(1 + e^{−|z|}), and the max is "
+            "the part that grows with z. L = mean(max(z, 0) − z·y + log(1 + e^{−|z|})).",
+            _logits_terms(lambda z: 0.0, -1.0, _stable_log),
+        ),
+        Mistake(
+            "logits_missing_log",
+            "Your loss leaves out log(1 + e^{−|z|}): that term is what keeps the loss positive and smooth "
+            "near z = 0 (it is log 2 at z = 0). L = mean(max(z, 0) − z·y + log(1 + e^{−|z|})).",
+            _logits_terms(lambda z: np.maximum(z, 0), -1.0, lambda z: 0.0),
+        ),
+    ),
+    guarded=("bce_with_logits", "binary_cross_entropy", "sigmoid"),
+    size_meanings={
+        "y.size": "the number of elements the mean runs over",
+        "N": "the number of rows of y",
+        "D": "the number of columns of y, 1 for a 1-D y",
+    },
+    factor_hints={
+        "y.size": "you summed the terms: the loss is their mean over every element (np.mean).",
+        "D": "you averaged over the rows only: the loss is the mean over every element of y (N·D of them), np.mean.",
+    },
+    no_warnings=_LOGITS_ADVICE,
+)
+
+EXERCISES = EXERCISES + (BCE_WITH_LOGITS,)

@@ -59,14 +59,14 @@ def _kind(value):
     return f"a {type(value).__name__}"
 
 
-def collect_list(values):
+def collect_list(values, name="gd_step"):
     """A returned list as ``((entry 0, ..., entry 5),)``: one slot per entry, empty beyond the list. None
-    stays None; anything else but a list or tuple raises a TypeError that the check reports."""
+    stays None; anything else but a list or tuple raises a TypeError that the check reports (naming ``name``)."""
     if values is None:
         return None
     if not isinstance(values, (list, tuple)):
         hint = ": wrap it in list(...)" if hasattr(values, "__next__") else ""
-        raise TypeError(f"gd_step should return a list of arrays, one per parameter, but returned {_kind(values)}{hint}")
+        raise TypeError(f"{name} should return a list of arrays, one per parameter, but returned {_kind(values)}{hint}")
     return (_slots(values),)
 
 
@@ -654,3 +654,107 @@ Q_XOR_SINGLE_UNIT = Question(
 )
 
 EXERCISES = EXERCISES + (Q_XOR_SINGLE_UNIT,)
+
+
+# ------------------------------------------------------------------------------------------------
+# weight_decay_step (second edition)
+# ------------------------------------------------------------------------------------------------
+
+from mlcore.optim import weight_decay_step as _weight_decay_step  # noqa: E402  (this section's reference)
+
+
+def _collect_decay(values):
+    return collect_list(values, "weight_decay_step")
+
+
+def _decay_cases(rng, hidden):
+    """gd_step's cases plus lam. lr·lam is at least 5e-4, so dropping (or halving) the decay term always shows."""
+    cases = _gd_cases(rng, hidden)
+    for case in cases:
+        case["lr"] = float(10 ** rng.uniform(-2, -0.2))
+        case["lam"] = float(10 ** rng.uniform(-1.3, -0.3))
+    return cases
+
+
+def _decay_sizes(params, grads, lr, lam):
+    return {}
+
+
+def _decay_variant(how):
+    def wrong(params, grads, lr, lam):
+        pairs = list(zip(params, grads))
+        if how == "decay_sign":
+            return [p - lr * (g - lam * p) for p, g in pairs]
+        if how == "decay_half":
+            return [p - lr * (g + lam / 2 * p) for p, g in pairs]
+        if how == "decay_on_gradient":
+            return [p - lr * (g + lam * g) for p, g in pairs]
+        if how == "decayed_twice":
+            return [(1 - lr * lam) * p - lr * (g + lam * p) for p, g in pairs]
+        if how == "decay_without_lr":
+            return [p - lr * g - lam * p for p, g in pairs]
+        if how == "forgot_gradient":
+            return [p - lr * lam * p for p, g in pairs]
+        if how == "no_decay":
+            return [p - lr * g for p, g in pairs]
+        if how == "climbs":
+            return [p + lr * (g + lam * p) for p, g in pairs]
+        if how == "step_only":
+            return [-lr * (g + lam * p) for p, g in pairs]
+        raise ValueError(how)
+
+    return wrong
+
+
+_DECAY_RULE = "p - lr * (g + lam * p)"
+_DECAY_WORDS = {
+    "decay_sign": (
+        "Your new parameters are p - lr * (g - lam * p): the decay pushes the weights away from 0. The penalty "
+        "(lam/2)||p||^2 has gradient +lam * p, added to g, so every step shrinks p a little: " + _DECAY_RULE + "."
+    ),
+    "decay_half": (
+        "Your new parameters are p - lr * (g + lam/2 * p): the 1/2 of the penalty (lam/2)||p||^2 cancels the 2 "
+        "that differentiating the square brings down, so its gradient is lam * p: " + _DECAY_RULE + "."
+    ),
+    "decay_on_gradient": (
+        "Your new parameters are p - lr * (g + lam * g): the decay term is lam times the parameters, not the "
+        "gradient. The penalty (lam/2)||p||^2 has gradient lam * p: " + _DECAY_RULE + "."
+    ),
+    "decayed_twice": (
+        "Your parameters are decayed twice: (1 - lr * lam) * p and again - lr * lam * p inside the step. "
+        "(1 - lr * lam) * p - lr * g is the same update written the other way; use one of the two: " + _DECAY_RULE + "."
+    ),
+    "decay_without_lr": (
+        "Your new parameters are p - lr * g - lam * p: the learning rate multiplies the decay term too, because "
+        "it is part of the gradient of the penalised loss: " + _DECAY_RULE + "."
+    ),
+    "forgot_gradient": (
+        "Your new parameters are p - lr * lam * p: the gradient of the loss itself, g, is missing. The step "
+        "follows the gradient of L + (lam/2)||p||^2, which is g + lam * p: " + _DECAY_RULE + "."
+    ),
+    "no_decay": (
+        "Your new parameters are p - lr * g, a plain gradient step: lam is not used. The penalty "
+        "(lam/2)||p||^2 adds lam * p to every gradient: " + _DECAY_RULE + "."
+    ),
+    "climbs": (
+        "Your new parameters are p + lr * (g + lam * p): a step up the gradient, which increases the loss. "
+        "Descent subtracts: " + _DECAY_RULE + "."
+    ),
+    "step_only": (
+        "Your result is -lr * (g + lam * p), the step alone: add it to the parameters (the function returns "
+        "the new parameters, not the change): " + _DECAY_RULE + "."
+    ),
+}
+
+WEIGHT_DECAY_STEP = Exercise(
+    name="weight_decay_step",
+    reference=lambda params, grads, lr, lam: _collect_decay(_weight_decay_step(params, grads, lr, lam)),
+    cases=_decay_cases,
+    sizes=_decay_sizes,
+    parts=("new_params",),
+    mistakes=tuple(_mistake(key, words, _decay_variant(key), _collect_decay) for key, words in _DECAY_WORDS.items()),
+    guarded=("weight_decay_step", "gd_step", "momentum_step"),
+    collect=_collect_decay,
+)
+
+EXERCISES = EXERCISES + (WEIGHT_DECAY_STEP,)
