@@ -9,7 +9,7 @@ the whole message ending with the last one).
 import pytest
 
 from mlcore.grading import GradingError, check
-from mlcore.grading.messages import tag
+from mlcore.grading.messages import mistakes_in, tag
 
 BOTH = pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
 
@@ -21,7 +21,7 @@ def verdict(name, fn, hidden, seed=None):
     try:
         check(name, fn, hidden=hidden, seed=seed)
     except GradingError as error:
-        assert str(error).splitlines()[1].endswith(tag(error.mistake))
+        assert mistakes_in(str(error)) == list(error.mistakes)
         return error
     return None
 
@@ -31,7 +31,7 @@ def mistakes_of(name, fn, hidden):
     try:
         check(name, fn, hidden=hidden)
     except GradingError as error:
-        assert str(error).endswith(tag(error.mistakes[-1]))
+        assert mistakes_in(str(error)) == list(error.mistakes)
         return error.mistakes
     return None
 

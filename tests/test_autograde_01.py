@@ -27,7 +27,7 @@ def graded():
 def test_variants_cover_every_diagnosis():
     """One submission per mistake the course names for 01 and per generic diagnosis that applies."""
     keys = {key for v in VARIANTS.values() for key in v["mistakes"].values()}
-    assert {"not_implemented", "factor", "sign", "transpose", "shape", "in_place", "nan", "none", "reference",
+    assert {"not_implemented", "factor", "sign", "transpose", "shape", "in_place", "nan", "no_return", "reference",
             "rmse", "x_not_transposed", "missing_b", "db_not_summed"} <= keys
     for course_misconception in ("mse_grad_dropped_2_over_n", "linear_dropped_2_over_n",
                                  "mse_grad_flipped_sign", "linear_flipped_sign"):

@@ -77,7 +77,7 @@ def test_02_variants_cover_every_diagnosis():
 
     spec_keys = {m.key for exercise in nb02.EXERCISES for m in exercise.mistakes}
     assert spec_keys <= _keys(a02), f"no variant for {spec_keys - _keys(a02)}"
-    assert {"not_implemented", "warning", "sign", "in_place", "none", "reference", "exception"} <= _keys(a02)
+    assert {"not_implemented", "warning", "sign", "in_place", "no_return", "reference", "shape_dependent"} <= _keys(a02)
     # COURSE.md's misconceptions that belong to notebook 02.
     assert a02.VARIANTS["tanh_prime_sigmoid_pattern"]["mistakes"] == {"tanh_prime_tests": "tanh_sigmoid_pattern"}
     assert a02.VARIANTS["sigmoid_prime_at_a"]["mistakes"] == {"sigmoid_prime_tests": "derivative_at_a"}

@@ -40,7 +40,7 @@ def graded():
 def test_variants_cover_every_diagnosis_of_04():
     keys = {key for v in a04.VARIANTS.values() for key in v["mistakes"].values()}
     assert {"not_implemented", "W_not_transposed", "missing_act_prime", "act_prime_composed",
-            "act_prime_wrong_variable", "sigmoid_prime_from_a", "sign", "in_place", "none", "reference",
+            "act_prime_wrong_variable", "sigmoid_prime_from_a", "sign", "in_place", "no_return", "reference",
             "dW_transposed", "db_mean", "dW_mean", "db_wrong_axis", "db_not_summed", "db_total_sum", "shape",
             "act_prime_at_a", "z_off_by_one", "a_off_by_one", "W_off_by_one", "act_prime_on_output",
             "grads_reversed", "grads_grouped"} <= keys
@@ -55,7 +55,7 @@ def test_variants_cover_every_diagnosis_of_04():
 
 def test_variants_cover_every_diagnosis_of_05():
     keys = {key for v in a05.VARIANTS.values() for key in v["mistakes"].values()}
-    assert {"not_implemented", "in_place", "climbs", "lr_ignored", "step_only", "exception", "none", "reference",
+    assert {"not_implemented", "in_place", "climbs", "lr_ignored", "step_only", "exception", "no_return", "reference",
             "ema", "lr_in_velocity", "lr_in_velocity_plus", "old_velocity", "velocity_not_updated",
             "no_momentum", "nesterov", "order", "not_shuffled", "pairs_broken", "drops_last",
             "with_replacement", "global_rng", "ignores_rng", "batch_order_only", "within_batches_only",

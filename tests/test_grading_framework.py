@@ -6,6 +6,7 @@ show (a matrix-valued result, warnings that are themselves the mistake).
 """
 
 import builtins
+import re
 import sys
 import warnings
 
@@ -15,6 +16,7 @@ import pytest
 import mlcore
 from mlcore import mse_grad as imported_mse_grad
 from mlcore.grading import EXERCISES, Exercise, GradingError, Mistake, check, grade, size_plan
+from mlcore.grading.messages import mistakes_in
 
 BOTH = pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
 
@@ -108,16 +110,33 @@ def test_hidden_success_runs_about_20_cases_and_prints_the_seed(capsys):
     assert "hidden=True, seed=11" in out
 
 
-def test_failure_is_an_assertion_error_with_a_short_message_ending_in_the_key():
+def test_failure_is_an_assertion_error_with_the_diagnosis_first_then_the_count_and_the_seed():
     error = failure("mse_grad", lambda y, y_hat: y_hat - y, seed=3)
     assert isinstance(error, AssertionError)
     assert error.mistake == "factor" and error.exercise == "mse_grad" and error.seed == 3
     text = str(error)
-    assert text.endswith("[mistake: factor]")
-    assert "Traceback" not in text and len(text.splitlines()) == 2
-    assert "check('mse_grad', mse_grad, seed=3)" in text
+    lines = text.splitlines()
+    assert lines[0].startswith("mse_grad is y.size/2 times the expected value")
+    # nbgrader's Validate dialog shows each line of the rendered traceback unwrapped in a narrow box.
+    shown = error._render_traceback_()
+    assert all(len(line) <= 100 for line in shown) and len(shown) > len(lines)
+    assert shown[-1] == lines[-1] and mistakes_in("\n".join(shown)) == ["factor"]
+    assert mistakes_in(text) == ["factor"] and "[mistake: factor]" in text
+    assert re.search(r"mse_grad passed \d of 4 checks; the one shown above failed on inputs y \(", text)
+    assert lines[-1] == "seed 3: check('mse_grad', mse_grad, seed=3) reproduces this."
+    assert "Traceback" not in text
     assert error.__suppress_context__
-    assert error._render_traceback_()[0].startswith("GradingError: mse_grad failed")
+    assert error._render_traceback_()[0].startswith("GradingError: mse_grad is y.size/2 times")
+
+
+def test_the_count_of_passed_cases_is_honest():
+    # Wrong only where N = 1 (a sample variance's N - 1): the message says how many cases passed.
+    def mse_grad(y, y_hat):
+        return 2 * (y_hat - y) / y.size * (1 if y.shape[0] > 1 else 3)
+
+    error = failure("mse_grad", mse_grad, seed=3)
+    passed = sum(1 for case in EXERCISES["mse_grad"].cases(np.random.default_rng([3, 0]), False) if case["y"].shape[0] > 1)
+    assert f"mse_grad passed {passed} of 4 checks" in str(error)
 
 
 def test_unknown_exercise_names_the_known_ones():
@@ -134,7 +153,7 @@ def test_forgotten_return(hidden):
         g = 2 * (y_hat - y) / y.size  # noqa: F841
 
     error = failure("mse_grad", mse_grad, hidden)
-    assert error.mistake == "none" and "forget the `return`" in str(error)
+    assert error.mistake == "no_return" and "forget the `return`" in str(error)
 
 
 @BOTH
@@ -305,7 +324,7 @@ def test_factor_that_changes_without_a_name(hidden):
 
 @BOTH
 def test_mismatch_shows_the_worst_entry(hidden):
-    error = failure("mse_grad", lambda y, y_hat: 2 * (y_hat - y**2) / y.size, hidden)
+    error = failure("mse_grad", lambda y, y_hat: 2 * (y_hat - y) ** 3 / y.size, hidden)
     assert error.mistake == "mismatch"
     assert "expected" in str(error) and "got" in str(error) and "relative" in str(error)
 
@@ -412,7 +431,8 @@ def test_memorising_the_visible_examples_earns_nothing(hidden):
         return table.get((y.tobytes(), y_hat.tobytes()), np.zeros_like(y_hat))
 
     check("mse_grad", memorised, seed=1)  # passes only on the very cases it memorised
-    assert failure("mse_grad", memorised, hidden, seed=2).mistake == "mismatch"
+    error = failure("mse_grad", memorised, hidden, seed=2)
+    assert error.mistake == "ignores_input" and "does not depend on y" in str(error)
 
 
 # ----------------------------------------------------------------------------- the reference guard

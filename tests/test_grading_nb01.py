@@ -61,10 +61,10 @@ MSE_MISTAKES = {
     "divide by len": (lambda y, y_hat: np.sum((y - y_hat) ** 2) / len(y), "len_not_size", "len(y)"),
     "half": (lambda y, y_hat: 0.5 * np.mean((y - y_hat) ** 2), "factor", "½"),
     "per column": (lambda y, y_hat: np.mean((y - y_hat) ** 2, axis=0), "not_scalar", "single number"),
-    "forgot return": (lambda y, y_hat: None, "none", "return"),
+    "forgot return": (lambda y, y_hat: None, "no_return", "return"),
     "forgot the square": (lambda y, y_hat: np.mean(y - y_hat), "forgot_square", "without squaring"),
     # any single number is some multiple of another: an offset is a mismatch, not a "factor"
-    "offset": (lambda y, y_hat: np.mean((y - y_hat) ** 2) + 1e-3, "mismatch", "expected"),
+    "offset": (lambda y, y_hat: np.mean((y - y_hat) ** 2) + 1e-3, "not_zero_at_target", "is not 0 when y_hat = y"),
     "matrix product of the residuals": (
         lambda y, y_hat: (y - y_hat).T @ (y - y_hat) / len(y),
         "not_scalar",
@@ -316,4 +316,5 @@ def test_each_wrong_value_gets_its_own_diagnosis():
         check("linear_mse_grads", linear_mse_grads)
     assert info.value.mistakes == ("factor", "not_scalar")
     lines = str(info.value).splitlines()
-    assert lines[1].startswith("dw is N/2 times") and lines[2].startswith("db should be a single number")
+    assert lines[0].startswith("linear_mse_grads: dw is N/2 times")
+    assert lines[1].startswith("linear_mse_grads: db should be a single number")

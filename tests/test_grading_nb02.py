@@ -96,7 +96,7 @@ def sigmoid_sign(z):
         (lambda z: -sigmoid_two_branch(z), "sign"),
         (lambda z: 2 * sigmoid_two_branch(z), "factor"),
         (lambda z: mlcore.sigmoid(z), "reference"),
-        (lambda z: None, "none"),
+        (lambda z: None, "no_return"),
         (lambda z: sigmoid_two_branch(np.atleast_1d(z)), "not_scalar"),
         (lambda z: sigmoid_two_branch(z).ravel() if np.ndim(z) > 1 else sigmoid_two_branch(z), "shape"),
     ],

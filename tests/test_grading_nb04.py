@@ -70,7 +70,7 @@ HIDDEN_DELTA_MISTAKES = {
         lambda dn, W, z, ap: (dn @ W.T) * ap(dn @ W.T), "act_prime_wrong_variable", "wrong variable"),
     "sigmoid's a(1-a) on z": (lambda dn, W, z, ap: (dn @ W.T) * z * (1 - z), "sigmoid_prime_from_a", "a(1 - a)"),
     "sign flipped": (lambda dn, W, z, ap: -(dn @ W.T) * ap(z), "sign", "wrong sign"),
-    "forgot return": (lambda dn, W, z, ap: None, "none", "return"),
+    "forgot return": (lambda dn, W, z, ap: None, "no_return", "return"),
     "in place": (hd_in_place, "in_place", "in place"),
 }
 
@@ -299,7 +299,7 @@ BACKWARD_MISTAKES = {
         "reference",
     ),
     "calls mlcore.backward": (lambda *args: mlcore.backward(*args), "reference"),
-    "forgot return": (lambda *args: None, "none"),
+    "forgot return": (lambda *args: None, "no_return"),
     "returns one array": (lambda *args: np.concatenate([g.ravel() for g in bw_reference_style(*args)]), "exception"),
 }
 

@@ -74,7 +74,7 @@ GD_MISTAKES = {
     "divides by lr": (lambda P, G, lr: [p - g / lr for p, g in zip(P, G)], "lr_divides", "multiplies"),
     "returns the step": (lambda P, G, lr: [-lr * g for g in G], "step_only", "step alone"),
     "mlcore's gd_step": (lambda P, G, lr: mlcore.gd_step(P, G, lr), "reference", "your own implementation"),
-    "forgot return": (lambda P, G, lr: None, "none", "return"),
+    "forgot return": (lambda P, G, lr: None, "no_return", "return"),
     "returns a generator": (lambda P, G, lr: (p - lr * g for p, g in zip(P, G)), "exception", "list(...)"),
 }
 
@@ -311,7 +311,7 @@ MINIBATCH_MISTAKES = {
     "extra empty batch": (mb_extra_empty, "empty_last_batch", "empty batch"),
     "yields X only": (mb_yields_X_only, "exception", "pair (X_batch, y_batch)"),
     "mlcore's minibatches": (lambda X, y, bs, rng: mlcore.minibatches(X, y, bs, rng), "reference", "your own"),
-    "forgot return": (lambda X, y, bs, rng: None, "none", "return"),
+    "forgot return": (lambda X, y, bs, rng: None, "no_return", "return"),
 }
 
 

@@ -59,7 +59,7 @@ def mse(y, y_hat):
 def mse(y, y_hat):
     return 0.5 * float(np.mean((y - y_hat) ** 2))
 """),
-    "mse_returns_none": _wrong({"mse_answer": "none"}, mse_answer="""
+    "mse_returns_none": _wrong({"mse_answer": "no_return"}, mse_answer="""
 def mse(y, y_hat):
     loss = float(np.mean((y - y_hat) ** 2))
 """),
@@ -99,7 +99,7 @@ def mse_grad(y, y_hat):
     grad[:-1] = 2.0 * (y_hat[:-1] - y[:-1]) / y.size   # off by one: the last row is never filled
     return grad
 """),
-    "mse_grad_returns_none": _wrong({"mse_grad_answer": "none"}, mse_grad_answer="""
+    "mse_grad_returns_none": _wrong({"mse_grad_answer": "no_return"}, mse_grad_answer="""
 def mse_grad(y, y_hat):
     grad = 2.0 * (y_hat - y) / y.size
 """),

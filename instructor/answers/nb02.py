@@ -115,7 +115,7 @@ def sigmoid_prime(z):
 def sigmoid_prime(z):
     return 1 - mlcore.sigmoid(z)
 """),
-    "sigmoid_prime_returns_none": _wrong({"sigmoid_prime_answer": "none"}, sigmoid_prime_answer="""
+    "sigmoid_prime_returns_none": _wrong({"sigmoid_prime_answer": "no_return"}, sigmoid_prime_answer="""
 def sigmoid_prime(z):
     s = mlcore.sigmoid(z)
     derivative = s * (1 - s)
@@ -181,7 +181,7 @@ def relu_prime(z):
     return np.sign(z)
 """),
     # Python's `if` on a whole array: "truth value of an array ... is ambiguous".
-    "relu_prime_if_on_array": _wrong({"relu_prime_answer": "exception"}, relu_prime_answer="""
+    "relu_prime_if_on_array": _wrong({"relu_prime_answer": "shape_dependent"}, relu_prime_answer="""
 def relu_prime(z):
     if z > 0:
         return 1.0

@@ -129,7 +129,7 @@ def hidden_delta(delta_next, W_next, z, act_prime):
     z[...] = delta_next @ W_next.T      # reuses z's memory: changes the caller's array
     return z * fp
 """),
-    "hidden_delta_returns_none": _wrong({"hidden_delta_answer": "none"}, hidden_delta_answer="""
+    "hidden_delta_returns_none": _wrong({"hidden_delta_answer": "no_return"}, hidden_delta_answer="""
 def hidden_delta(delta_next, W_next, z, act_prime):
     delta = (delta_next @ W_next.T) * act_prime(z)
 """),
@@ -251,7 +251,7 @@ def backward(params, cache, delta_L, act_prime):
 def backward(params, cache, delta_L, act_prime):
     return mlcore.backward(params, cache, delta_L, act_prime)
 """),
-    "backward_returns_none": _wrong({"backward_answer": "none"},
+    "backward_returns_none": _wrong({"backward_answer": "no_return"},
                                     backward_answer=_backward().replace("    return grads\n", "")),
     # A wrong hidden_delta used by the learner's own backward: both cells fail, both name the mistake.
     "hidden_delta_W_used_by_backward": {

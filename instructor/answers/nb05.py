@@ -127,7 +127,7 @@ def gd_step(params, grads, lr):
 def gd_step(params, grads, lr):
     return (p - lr * g for p, g in zip(params, grads))
 """),
-    "gd_step_returns_none": _wrong({"gd_step_answer": "none"}, gd_step_answer="""
+    "gd_step_returns_none": _wrong({"gd_step_answer": "no_return"}, gd_step_answer="""
 def gd_step(params, grads, lr):
     new_params = [p - lr * g for p, g in zip(params, grads)]
 """),

@@ -15,6 +15,7 @@ import contextlib
 import copy
 import io
 import os
+import textwrap
 import warnings
 
 import numpy as np
@@ -22,14 +23,15 @@ import numpy as np
 from mlcore._guard import blocking
 from mlcore.grading import specs
 from mlcore.grading.compare import as_numbers, leaves, pick
-from mlcore.grading.diagnose import Run, describe_case, diagnose
-from mlcore.grading.messages import pass_line, tagged
+from mlcore.grading.diagnose import Run, describe_case, diagnose, fails
+from mlcore.grading.messages import mistakes_in, pass_line, tag, tagged
 from mlcore.grading.pristine import pristine
 from mlcore.grading.question import Question
 
 SEED_VARIABLE = "MLCORE_GRADING_SEED"
 FLOAT32_EPS = float(np.finfo(np.float32).eps)
 SLACK_FACTOR = 30  # float32 arithmetic inside a function rounds many times, not just its inputs
+WIDTH = 100  # nbgrader's Validate dialog shows each line unwrapped in a box about 920 px wide
 
 
 class GradingError(AssertionError):
@@ -61,8 +63,9 @@ class GradingError(AssertionError):
         return self.args[0]
 
     def _render_traceback_(self):
-        # IPython shows these lines instead of a traceback through the grader's internals.
-        return [f"GradingError: {line}" if i == 0 else line for i, line in enumerate(str(self).splitlines())]
+        # IPython (and so nbgrader's Validate dialog, which shows each line unwrapped in a box about 920 px
+        # wide) shows these lines instead of a traceback through the grader's internals.
+        return wrap(f"GradingError: {self}")
 
 
 @contextlib.contextmanager
@@ -184,16 +187,38 @@ def _reproduce(name, seed, hidden):
 
 
 def _failure_message(exercise, runs, found, seed, hidden):
+    """The diagnoses first (one line each, ending with its tag), then how many cases passed and which one is
+    shown, then the seed line. :meth:`GradingError._render_traceback_` wraps it for the notebook."""
     run = next((d.run for d in found if d.run is not None), None) or next(
         (r for r in runs if r.error is not None), runs[0]
     )
-    kind = "hidden check" if hidden else "check"
-    lines = [
-        f"{exercise.name} failed a {kind} on inputs {describe_case(run.case)} "
-        f"(case {runs.index(run) + 1} of {len(runs)}; {_reproduce(exercise.name, seed, hidden)})"
-    ]
-    lines += [tagged(d.text, d.key) for d in found]
+    passed = sum(1 for r in runs if not r.modified and not fails(exercise, r))
+    kind = "hidden checks" if hidden else "checks"
+    lines = [tagged(d.text if d.text.startswith(exercise.name) else f"{exercise.name}: {d.text}", d.key) for d in found]
+    lines.append(
+        f"{exercise.name} passed {passed} of {len(runs)} {kind}; the one shown above failed on inputs "
+        f"{describe_case(run.case)}."
+    )
+    lines.append(_reproduce(exercise.name, seed, hidden))
     return "\n".join(lines)
+
+
+def wrap(text, width=None):
+    """``text``'s lines wrapped at ``width`` characters (WIDTH by default), a ``[mistake: key]`` tag kept whole
+    at the end of its line (never split from its key) and long words never broken."""
+    width = width or WIDTH
+    out = []
+    for line in text.splitlines():
+        found = mistakes_in(line)
+        mark = tag(found[-1]) if found and line.endswith(tag(found[-1])) else ""
+        body = line[: len(line) - len(mark)].rstrip() if mark else line
+        pieces = textwrap.wrap(body, width, break_long_words=False, break_on_hyphens=False) or [""]
+        if mark and len(pieces[-1]) + 1 + len(mark) <= width:
+            pieces[-1] = f"{pieces[-1]} {mark}"
+        elif mark:
+            pieces.append(mark)
+        out += pieces
+    return out
 
 
 def _success_message(exercise, runs, seed, hidden):
@@ -219,8 +244,28 @@ def grade(exercise, fn, *, hidden=False, seed=None):
                 run.slack = _slack(exercise, run.case, run.expected, rounding)
     for run in runs:
         _run_learner(exercise, fn, run)
-    with pristine(), _quiet():
-        return runs, diagnose(exercise, runs), seed
+    with pristine() as learner_namespace, _quiet():
+        return runs, diagnose(exercise, runs, _prober(exercise, fn, learner_namespace)), seed
+
+
+def _prober(exercise, fn, learner_namespace):
+    """``probe(case) -> Run``: the learner's function on a new case, run exactly like a check's case.
+
+    The diagnosis calls it (from inside the grader's pristine namespace) to re-run the function on other
+    sizes or changed inputs; it only ever calls ``fn`` with ordinary arguments.
+    """
+
+    def probe(case):
+        try:
+            expected = _run_reference(exercise, case)
+        except Exception:
+            expected = None
+        run = Run(case, expected)
+        with learner_namespace():
+            _run_learner(exercise, fn, run)
+        return run
+
+    return probe
 
 
 def check(name, fn, *, hidden=False, seed=None):

@@ -10,15 +10,27 @@ key                       meaning
 ``reference``             the learner's function called mlcore's reference it should replace
 ``not_implemented``       still ``raise NotImplementedError()``
 spec keys                 an exercise-specific :class:`~mlcore.grading.exercise.Mistake`
-``exception``             any other exception (type, message, input shapes)
-``none``                  returned None (a forgotten ``return``)
+``shape_dependent``       an exception on some sizes only: which sizes the code confuses ("runs only when N == K")
+``exception``             any other exception (its type, message, the learner's line and what it usually means)
+``divide_by_zero``        an exception or a NaN/inf from dividing by zero (also ``log_of_zero``)
+``no_return``             returned None (a forgotten ``return``); ``missing_value``: one returned value is None
 ``type``                  not numbers, or not the expected tuple of values
+``not_array``             a list, tuple or other non-array where the contract returns a NumPy array
 ``order``                 the right values returned in the wrong order, e.g. (db, dw)
 ``in_place``              an input array was changed
 ``transpose``             the transpose of the expected value
 ``not_scalar``            an array where a single number is expected
 ``shape``                 the wrong shape, including broadcasting that built an (N, N) table
-``nan`` / ``overflow``    NaN / inf where the expected value is finite
+``nan`` / ``overflow``    NaN / inf where the expected value is finite; the cause is read from the recorded
+                          floating-point event (``log_of_zero`` and ``divide_by_zero`` too)
+list keys                 a list-valued result judged as a whole: ``missing_entry``, ``extra_entry``,
+                          ``list_length``, ``list_reversed``, ``list_order``, ``repeated_entry``, ``step_factor``
+``ignores_input``         the value does not change with an input that changes the right one
+near-miss keys            the right formula on transformed inputs or a simple function of its value
+                          (:func:`mlcore.grading.probes.near_miss`): ``scaled_input``, ``swapped_inputs``,
+                          ``labels_flipped``, ``applied_twice``, ``dampened``, ``variance``, ...
+property keys             a property of every right value broken: ``rows_not_normalised``, ``negative``,
+                          ``out_of_range``, ``not_zero_at_target``, ``not_shift_invariant``, ...
 ``sign``                  the negative of the expected value (possibly also scaled)
 ``factor``                the expected value times a constant, named from the case's sizes
 ``warning``               a warning, for exercises where warnings are the graded mistake
@@ -33,6 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlcore._guard import ReferenceBlocked
+from mlcore.grading import probes, raised
 from mlcore.grading.compare import (
     as_numbers,
     close,
@@ -155,7 +168,31 @@ def _spec_mistake(exercise, runs, part=None, any_part=False):
 
 
 def _fails(exercise, run):
-    return run.error is not None or not same_structure_close(run.got, run.expected, exercise.rtol)
+    return (
+        run.error is not None
+        or not same_structure_close(run.got, run.expected, exercise.rtol)
+        or _first_non_array(run.expected, run.got) is not None
+    )
+
+
+def fails(exercise, run):
+    """Whether the learner's function got this case wrong (raised, wrong value, or not an array)."""
+    return _fails(exercise, run)
+
+
+def _first_non_array(expected, got, path=()):
+    """Path of the first place where the reference returns an array (of 1 or more axes) and ``got`` does not."""
+    if isinstance(expected, (tuple, list)):
+        if not isinstance(got, (tuple, list)):
+            return None
+        for i, (e, g) in enumerate(zip(expected, got)):
+            found = _first_non_array(e, g, path + (i,))
+            if found is not None:
+                return found
+        return None
+    if isinstance(expected, np.ndarray) and expected.ndim > 0 and not isinstance(got, np.ndarray):
+        return path
+    return None
 
 
 def _degenerate(exercise, run):
@@ -172,7 +209,7 @@ def _cause_chain(error):
         error = error.__cause__ or error.__context__
 
 
-def _raised(exercise, runs):
+def _raised(exercise, runs, lab=None):
     failed = [run for run in runs if run.error is not None]
     if not failed:
         return None
@@ -197,20 +234,40 @@ def _raised(exercise, runs):
     found = _spec_mistake(exercise, runs, any_part=True)
     if found:
         return found
-    run = failed[0]
-    return Diagnosis(
-        "exception",
-        f"{name} raised {type(run.error).__name__}: {run.error}. Print the shapes of the arrays "
-        "inside your function to find the line that fails.",
-        run,
-    )
+    run = max(failed, key=lambda r: not _degenerate(exercise, r))
+    error = run.error
+    said = f"{name} raised {type(error).__name__}{raised.where(error)}: {error}."
+    meaning = raised.advice(error)
+    if isinstance(error, ZeroDivisionError):
+        return Diagnosis("divide_by_zero", f"{said} That is {meaning}", run)
+    dependence = probes.shape_dependence(exercise, runs, lab) if lab is not None else None
+    if dependence is not None:
+        condition, involved = dependence
+        meanings = exercise.size_meanings
+        known = "; ".join(f"{s} is {meanings[s]}" for s in involved if s in meanings)
+        confusion = (
+            f": a size of one axis is used where the other belongs (an array built with {involved[0]} where "
+            f"{involved[1]} belongs, or the other way round; or W where W.T belongs)"
+            if len(involved) == 2
+            else ""
+        )
+        return Diagnosis(
+            "shape_dependent",
+            f"{said} It runs only when {condition}"
+            + (f" ({known})" if known else "")
+            + f" and raises otherwise{confusion}."
+            + (f" {meaning}" if meaning else ""),
+            run,
+        )
+    advice = meaning or "Print the shapes of the arrays inside your function to find what does not fit."
+    return Diagnosis("exception", f"{said} {advice}", run)
 
 
 def _returned_none(exercise, runs):
     for run in runs:
         if run.got is None:
             return Diagnosis(
-                "none", f"{exercise.name} returned None: did you forget the `return` statement?", run
+                "no_return", f"{exercise.name} returned None: did you forget the `return` statement?", run
             )
     return None
 
@@ -304,6 +361,11 @@ class _Part:
     runs: list
     label: str
     path: tuple
+    lab: object = None  # a probes.Lab: the reference and the learner's function on new cases
+
+    def value(self, result):
+        """This part of any returned value (the reference's or the learner's, on any case), as numbers."""
+        return as_numbers(pick(result, self.path))
 
     def got(self, run):
         return pick(run.got, self.path)
@@ -315,7 +377,11 @@ class _Part:
         return run.slack.get(self.path) if run.slack else None
 
     def passes(self, run):
-        return close(self.got(run), self.expected(run), self.exercise.rtol, self.slack(run))
+        got = self.got(run)
+        raw = pick(run.expected, self.path)
+        if isinstance(raw, np.ndarray) and raw.ndim > 0 and not isinstance(got, np.ndarray):
+            return False  # a list of the right numbers is still not the array the contract returns
+        return close(got, self.expected(run), self.exercise.rtol, self.slack(run))
 
     def failing(self):
         return [run for run in self.runs if not self.passes(run)]
@@ -332,12 +398,32 @@ def _part_type(part):
     for run in part.runs:
         got = part.got(run)
         if got is None:
-            return Diagnosis("none", f"{part.named()} is None: did you forget to compute it?", run)
+            return Diagnosis("missing_value", f"{part.named()} is None: did you forget to compute it?", run)
         if as_numbers(got) is None:
             return Diagnosis(
                 "type",
                 f"{part.named()} is {describe(got)}, not real numbers: expected "
                 f"{_expected_kind(part.expected(run))}.",
+                run,
+            )
+    return None
+
+
+def _not_array(part):
+    """A list (of rows), tuple or other container where the contract returns a NumPy array."""
+    for run in part.runs:
+        raw, got = pick(run.expected, part.path), part.got(run)
+        if isinstance(raw, np.ndarray) and raw.ndim > 0 and not isinstance(got, np.ndarray) and not is_real_scalar(got):
+            what = describe(got)
+            if isinstance(got, list) and got and isinstance(got[0], (list, tuple, np.ndarray)):
+                what = f"a Python list of {len(got)} rows"
+            elif isinstance(got, list):
+                what = f"a Python list of {len(got)} numbers"
+            return Diagnosis(
+                "not_array",
+                f"{part.named()} is {what}, not a NumPy array of shape {raw.shape}: arithmetic on lists does "
+                "something else (+ joins them, * repeats them), so code that uses it later breaks far from the "
+                "cause. Compute it with NumPy operations on arrays, or convert once: np.array(...).",
                 run,
             )
     return None
@@ -413,22 +499,46 @@ def _shape(part):
 
 
 def _non_finite(part):
+    bad_runs = []
     for run in part.runs:
         got, expected = as_numbers(part.got(run)), part.expected(run)
-        for key, bad, what in (
-            ("nan", np.isnan(got), "NaN (not a number, e.g. from 0/0 or inf - inf)"),
-            ("overflow", np.isinf(got), "inf (an overflow, e.g. exp of a large number)"),
-        ):
-            where = bad & np.isfinite(expected)
-            if where.any():
-                index = tuple(int(i) for i in np.argwhere(where)[0])
-                return Diagnosis(
-                    key,
-                    f"{part.named()} contains {what} at index {index} where the expected value is "
-                    f"{float(expected[index]):.6g}. Look for the operation that leaves the finite range.",
-                    run,
-                )
-    return None
+        if (~np.isfinite(got) & np.isfinite(expected)).any():
+            bad_runs.append(run)
+    if not bad_runs:
+        return None
+    # Prefer a case whose warnings say what happened; among those, a case without a size of 1.
+    run = max(bad_runs, key=lambda r: (raised.cause(r.warnings) is not None, not _degenerate(part.exercise, r)))
+    got, expected = as_numbers(part.got(run)), part.expected(run)
+    where = ~np.isfinite(got) & np.isfinite(expected)
+    index = tuple(int(i) for i in np.argwhere(where)[0])
+    value = got[index]
+    shown = "NaN" if np.isnan(value) else ("inf" if value > 0 else "-inf")
+    at = f" at index {index}" if index else ""
+    head = f"{part.named()} is {shown}{at} where the expected value is {float(expected[index]):.6g}"
+    cause = raised.cause(run.warnings)
+    only_at_one = _only_where_a_size_is_one(part.exercise, part.runs, bad_runs)
+    if cause is not None:
+        key, words = cause
+        return Diagnosis(key, f"{head}: {words}{only_at_one}", run)
+    key = "nan" if np.isnan(value) else "overflow"
+    what = "0/0, inf - inf or 0 * inf" if key == "nan" else "a division by a tiny number or an overflow"
+    return Diagnosis(
+        key, f"{head}: look for the operation that leaves the finite range ({what}).{only_at_one}", run
+    )
+
+
+def _only_where_a_size_is_one(exercise, runs, bad_runs):
+    """' It happens only where N = 1 ...' when exactly the cases with some size 1 go non-finite."""
+    sizes = [exercise.sizes(**run.case) for run in runs]
+    bad = {id(run) for run in bad_runs}
+    for name in sizes[0] if sizes else ():
+        ones = {id(run) for run, z in zip(runs, sizes) if z.get(name) == 1}
+        if ones and ones == bad:
+            return (
+                f" It happens only in the cases where {name} = 1: a denominator such as {name} - 1 is 0 there "
+                f"(the mean over {name} divides by {name}, not {name} - 1)."
+            )
+    return ""
 
 
 # ----------------------------------------------------------------------------- sign and factors
@@ -578,17 +688,276 @@ def _mismatch(part):
     )
 
 
+# ----------------------------------------------------------------------------- found by probing
+
+
+def _probed(finder):
+    """A per-part detector from a :mod:`mlcore.grading.probes` finder returning ``(key, text, run)``."""
+
+    def detector(part):
+        if part.lab is None:
+            return None
+        found = finder(part, part.lab)
+        return Diagnosis(*found) if found else None
+
+    detector.__name__ = finder.__name__
+    return detector
+
+
+def _explained(part):
+    """Words from the exercise itself for a value that is a summary (e.g. minibatches' properties)."""
+    explain = part.exercise.explain
+    if explain is None:
+        return None
+    for run in part.failing():
+        found = explain(part.label, pick(run.expected, part.path), part.got(run), run.case)
+        if found:
+            return Diagnosis(found[0], found[1], run)
+    return None
+
+
+# ----------------------------------------------------------------------------- list-valued results
+
+
+def _entries(value):
+    """The arrays of a returned list, without the empty slots a ``collect`` function pads it with."""
+    found = []
+    for item in value:
+        if isinstance(item, np.ndarray) and item.size == 0:
+            break
+        found.append(item)
+    return found
+
+
+def _list_tops(runs):
+    """Indices of the top-level returned values that are lists of arrays (params, grads, velocity)."""
+    expected = runs[0].expected
+    if not isinstance(expected, (tuple, list)):
+        return []
+    return [
+        i for i, value in enumerate(expected)
+        if isinstance(value, (tuple, list)) and len(value) >= 2 and all(isinstance(v, np.ndarray) for v in value)
+    ]
+
+
+@dataclass
+class _WholeList(_Part):
+    """Every entry of a returned list at once, flattened into one vector."""
+
+    def value(self, result):
+        items = pick(result, self.path)
+        if not isinstance(items, (tuple, list)) or not all(isinstance(v, np.ndarray) for v in items):
+            return None
+        arrays = [as_numbers(v) for v in items]
+        if any(a is None for a in arrays):
+            return None
+        return np.concatenate([a.ravel() for a in arrays]) if arrays else np.zeros(0)
+
+    def got(self, run):
+        return self.value(run.got)
+
+    def expected(self, run):
+        return self.value(run.expected)
+
+    def slack(self, run):
+        return None
+
+    def passes(self, run):
+        return same_structure_close(pick(run.got, self.path), pick(run.expected, self.path), self.exercise.rtol)
+
+
+def _list_rows(exercise, runs, top):
+    rows = []
+    for run in runs:
+        if run.error is not None:
+            continue
+        got = pick(run.got, (top,))
+        if not isinstance(got, (tuple, list)):
+            return None
+        got_entries = _entries(got)
+        if not all(isinstance(g, np.ndarray) for g in got_entries):
+            return None  # a list where an array belongs: the entry's own diagnosis says so
+        rows.append((run, _entries(run.expected[top]), got_entries))
+    return rows or None
+
+
+def _same_entry(got, want, rtol):
+    array = as_numbers(got)
+    return array is not None and array.shape == want.shape and close(array, as_numbers(want), rtol)
+
+
+def _list_length(label, rows, rtol):
+    wrong = [(run, e, g) for run, e, g in rows if len(g) != len(e)]
+    if not wrong:
+        return None
+    run, e, g = max(wrong, key=lambda row: len(row[1]))
+    missing, extra = set(), set()
+    for _, e_, g_ in wrong:
+        if len(g_) == len(e_) - 1:
+            missing |= {j for j in range(len(e_)) if all(
+                _same_entry(x, y, rtol) for x, y in zip(g_, e_[:j] + e_[j + 1:]))}
+        if len(g_) == len(e_) + 1:
+            extra |= {j for j in range(len(g_)) if all(
+                _same_entry(x, y, rtol) for x, y in zip(g_[:j] + g_[j + 1:], e_))}
+    head = f"{label} has {len(g)} entries but should have {len(e)}, one per parameter in the order of params"
+    if missing and all(len(g_) == len(e_) - 1 for _, e_, g_ in wrong):
+        last = all(len(e_) - 1 in missing for _, e_, _ in wrong)
+        which = "the last one" if last else f"entry {min(missing)}"
+        return Diagnosis(
+            "missing_entry",
+            f"{head}: {which} is missing, the others are right. Does a loop stop one step early "
+            "(range(len(params) - 1), or a range that leaves out the first or last layer)?",
+            run,
+        )
+    if extra and all(len(g_) == len(e_) + 1 for _, e_, g_ in wrong):
+        return Diagnosis(
+            "extra_entry",
+            f"{head}: there is one entry too many (position {min(extra)}); without it the list is right. Look "
+            "for an append that runs once more than it should.",
+            run,
+        )
+    return Diagnosis("list_length", f"{head}.", run)
+
+
+def _placement(g, e, rtol):
+    """For each returned entry, the index of the expected entry it equals (its own if possible), or None."""
+    found = []
+    for j, item in enumerate(g):
+        matches = [k for k in range(len(e)) if _same_entry(item, e[k], rtol)]
+        if not matches:
+            return None
+        found.append(j if j in matches else matches[0])
+    return found
+
+
+def _list_order(label, rows, rtol):
+    kinds = []
+    for run, e, g in rows:
+        if len(g) != len(e) or same_structure_close(list(g), list(e), rtol):
+            continue
+        placed = _placement(g, e, rtol)
+        if placed is None:
+            return None
+        n = len(e)
+        if sorted(placed) != list(range(n)):
+            missing = sorted(set(range(n)) - set(placed))
+            repeated = sorted({k for k in placed if placed.count(k) > 1})
+            kinds.append(("repeated_entry", run, (
+                f"{label}: the value that belongs at position {repeated[0]} appears more than once, and the one for "
+                f"position {missing[0]} is missing. A loop probably reuses the same variable or index (an append of "
+                "the same array twice, or an index that is not updated)."
+            )))
+        elif placed == list(range(n - 1, -1, -1)):
+            kinds.append(("list_reversed", run, (
+                f"{label} has the right entries in reverse order. Return them in the order of params (entry i belongs "
+                "to params[i]): reverse the list at the end, or fill it by index."
+            )))
+        else:
+            moved = [(j, k) for j, k in enumerate(placed) if j != k]
+            words = ", ".join(f"position {j} holds what belongs at {k}" for j, k in moved[:4])
+            kinds.append(("list_order", run, (
+                f"{label} has the right entries in the wrong order ({words}). Entry i belongs to params[i]."
+            )))
+    if kinds and len({k for k, _, _ in kinds}) == 1:
+        key, run, text = max(kinds, key=lambda kind: len(kind[1].expected[0]) if kind[1].expected else 0)
+        return Diagnosis(key, text, run)
+    return None
+
+
+def _step_factor(part, rows):
+    """The change made to a list input (params) is c times the right change, the same c everywhere."""
+    run0, e0, _ = rows[0]
+    for name, value in run0.case.items():
+        if not (isinstance(value, (list, tuple)) and len(value) == len(e0)
+                and all(isinstance(v, np.ndarray) and v.shape == w.shape for v, w in zip(value, e0))):
+            continue
+        factors = []
+        for run, e, g in rows:
+            start = np.concatenate([np.ravel(v) for v in run.case[name]]) if run.case[name] else np.zeros(0)
+            got, want = part.got(run), part.expected(run)
+            if got is None or want is None or got.shape != start.shape or want.shape != start.shape:
+                return None
+            c = _factor(got - start, want - start)
+            if c is False:
+                break
+            if c is not None:
+                factors.append(c)
+        else:
+            if factors and not _same(factors[0], 1.0) and all(_same(c, factors[0]) for c in factors):
+                c = factors[0]
+                how = (
+                    "in the opposite direction: the update climbs the loss; descent subtracts the step"
+                    if _same(c, -1.0) else f"{c:.4g} times the right step in every case: look for a wrong factor"
+                )
+                return Diagnosis(
+                    "step_factor",
+                    f"{part.label}: your change to {name} (new minus old) is {how}.",
+                    part.failing()[0],
+                )
+    return None
+
+
+_LIST_DETECTORS = None  # set below, after the per-part detectors exist
+
+
+def _whole_list(exercise, runs, top, lab):
+    label = exercise.parts[top] if top < len(exercise.parts) else f"[{top}]"
+    rows = _list_rows(exercise, runs, top)
+    if rows is None:
+        return None
+    found = _list_length(label, rows, exercise.rtol) or _list_order(label, rows, exercise.rtol)
+    if found:
+        return found
+    if any(len(g) != len(e) or any(a.shape != b.shape for a, b in zip(g, e)) for _, e, g in rows):
+        return None
+    part = _WholeList(exercise, runs, label, (top,), lab)
+    if not part.failing():
+        return None
+    for detector in _LIST_DETECTORS:
+        found = detector(part)
+        if found:
+            return found
+    return _step_factor(part, rows)
+
+
+def _merged(found, labels_by_top):
+    """One diagnosis per list where every wrong entry has the same one: 'the same holds for ...'."""
+    merged, seen = [], {}
+    for diagnosis, top in found:
+        if top in labels_by_top and top in seen and seen[top].key == diagnosis.key:
+            continue
+        if top in labels_by_top:
+            same = [d for d, t in found if t == top and d.key == diagnosis.key]
+            if len(same) > 1:
+                diagnosis = Diagnosis(diagnosis.key, f"{diagnosis.text} (The same holds for {len(same) - 1} other "
+                                      f"entries of {labels_by_top[top]}.)", diagnosis.run)
+            seen[top] = diagnosis
+        merged.append(diagnosis)
+    return merged
+
+
 WHOLE_CALL = (_raised, _returned_none, _structure, _in_place, _order, _whole_output_mistake)
 PER_PART = (
     _part_mistake,
+    _explained,
     _part_type,
+    _not_array,
     _transposed,
     _not_scalar,
     _shape,
     _non_finite,
     _scaled,
     _some_signs,
+    _probed(probes.ignored_input),
+    _probed(probes.near_miss),
+    _probed(probes.broken_property),
     _mismatch,
+)
+_LIST_DETECTORS = (
+    _scaled,
+    _some_signs,
+    _probed(probes.ignored_input),
+    _probed(probes.near_miss),
 )
 
 
@@ -600,18 +969,33 @@ def _diagnose_part(part):
     raise AssertionError("unreachable: _mismatch always answers")
 
 
-def diagnose(exercise, runs):
-    """Every reason the learner's function failed, most specific first; [] when it passed."""
+def diagnose(exercise, runs, probe=None):
+    """Every reason the learner's function failed, most specific first; [] when it passed.
+
+    ``probe(case) -> Run``, when given, runs the learner's function on a new case exactly as the check
+    does: the probing explanations (:mod:`mlcore.grading.probes`) use it.
+    """
     runs = sorted(runs, key=lambda run: _degenerate(exercise, run))  # stable: otherwise in order
+    lab = probes.Lab(exercise, runs, probe)
     for detector in WHOLE_CALL:
-        found = detector(exercise, runs)
+        found = detector(exercise, runs, lab) if detector is _raised else detector(exercise, runs)
         if found:
             return [found]
-    found = []
+    found, done = [], set()
+    tops = _list_tops(runs)
+    for top in tops:
+        whole = _whole_list(exercise, runs, top, lab)
+        if whole:
+            found.append((whole, top))
+            done.add(top)
     for label, path in leaves(runs[0].expected, exercise.parts):
-        part = _Part(exercise, runs, label, path)
+        if path and path[0] in done:
+            continue
+        part = _Part(exercise, runs, label, path, lab)
         if part.failing():
-            found.append(_diagnose_part(part))
+            found.append((_diagnose_part(part), path[0] if path else None))
+    labels = {top: exercise.parts[top] if top < len(exercise.parts) else f"[{top}]" for top in tops}
+    found = _merged(found, labels)
     if not found:
         warned = _warned(exercise, runs)
         found = [warned] if warned else []

@@ -81,6 +81,10 @@ class Exercise:
     collect : callable or None
         Applied to the learner's return value while the check still guards it, for functions whose
         work happens lazily (a generator: ``collect=list``).
+    explain : callable or None
+        For a returned value that is a summary of behaviour (``minibatches``' properties), words for
+        a wrong one: ``explain(label, expected, got, case) -> (key, text)`` or None. Tried right
+        after the exercise's own mistakes, so the learner reads about samples and batches, not codes.
     """
 
     name: str
@@ -96,6 +100,7 @@ class Exercise:
     no_warnings: bool | str = False
     rounding_slack: bool = False
     collect: Callable | None = None
+    explain: Callable | None = None
 
 
 def _distinct(rng, count, low, high):
