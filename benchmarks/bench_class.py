@@ -23,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from instructor.grade import grade_class, list_assignments  # noqa: E402
+from instructor.course import Course  # noqa: E402
+from instructor.grade import grade_class  # noqa: E402
 from instructor.synthetic import make_class  # noqa: E402
 
 
@@ -63,7 +64,7 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
 
-    assignments = args.assignments or list_assignments(ROOT)
+    assignments = args.assignments or Course.load(ROOT).assignments()
     counts = [int(w) for w in args.workers.split(",")]
     floor_before = kernel_floor()
     floor_kill_before = kernel_floor(shutdown="immediate")

@@ -36,6 +36,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .course import Course, GradingSetupError, ensure_tools_on_path
+
 GRADED = "graded"
 NEEDS_MANUAL = "needs manual grading"
 
@@ -54,11 +56,6 @@ CSV_FIELDS = ["student", "assignment", "notebook", "score", "max_score", "status
 
 # nbgrader's Execute preprocessor appends an error output with this name when a cell hits the timeout.
 TIMEOUT_ENAME = "CellTimeoutError"
-DEFAULT_IGNORE = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
-
-
-class GradingSetupError(RuntimeError):
-    """Grading cannot start or cannot go on: a broken setup, not a student's mistake."""
 
 
 @dataclass
@@ -93,7 +90,7 @@ class ClassResult:
         return [r for r in self.rows if r["status"] == NEEDS_MANUAL]
 
 
-# ----------------------------------------------------------------------------------------------- config
+# ----------------------------------------------------------------------------------------------- setup
 
 
 def venv_env():
@@ -103,111 +100,6 @@ def venv_env():
     env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
-
-
-def _ensure_path():
-    bindir = os.path.dirname(sys.executable)
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
-
-
-def load_config(course_dir, db_url=None, timeout=None):
-    """nbgrader's configuration for `course_dir`: its nbgrader_config.py (if any) plus our overrides."""
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
-
-    course_dir = Path(course_dir).resolve()
-    cfg = Config()
-    if (course_dir / "nbgrader_config.py").exists():
-        cfg.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config())
-    cfg.CourseDirectory.root = str(course_dir)
-    if db_url:
-        cfg.CourseDirectory.db_url = db_url
-    if timeout:
-        cfg.Execute.timeout = int(timeout)
-    if "shutdown_kernel" not in cfg.Execute:
-        # Every output is in by then: kill the kernel instead of waiting for it to wind down (~1 s each).
-        cfg.Execute.shutdown_kernel = "immediate"
-    return cfg
-
-
-def resolve_db_url(course_dir, db_url=None):
-    """The gradebook URL: `db_url`, else the course config's, else SQLite ``gradebook.db`` in the course.
-
-    SQLite URLs get a 60 s busy timeout so that parallel workers wait for each other's short write
-    transactions instead of failing with "database is locked".
-    """
-    course_dir = Path(course_dir).resolve()
-    if not db_url:
-        cfg = load_config(course_dir)
-        if "db_url" in cfg.CourseDirectory:
-            db_url = cfg.CourseDirectory.db_url
-    if not db_url:
-        db_url = f"sqlite:///{course_dir / 'gradebook.db'}"
-    if db_url.startswith("sqlite") and "timeout=" not in db_url:
-        db_url += ("&" if "?" in db_url else "?") + "timeout=60"
-    return db_url
-
-
-def course_id(course_dir):
-    cfg = load_config(course_dir)
-    if "course_id" in cfg.CourseDirectory:
-        return cfg.CourseDirectory.course_id
-    return "default_course"
-
-
-def _dirs(course_dir):
-    cfg = load_config(course_dir)
-    cd = cfg.CourseDirectory
-    get = lambda name, default: cd[name] if name in cd else default  # noqa: E731
-    return {
-        "source": get("source_directory", "source"),
-        "release": get("release_directory", "release"),
-        "submitted": get("submitted_directory", "submitted"),
-        "autograded": get("autograded_directory", "autograded"),
-        "feedback": get("feedback_directory", "feedback"),
-        "ignore": list(get("ignore", DEFAULT_IGNORE)),
-    }
-
-
-def redact(url):
-    """`url` with any password replaced by ***, for messages."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        if ":" in creds:
-            creds = creds.split(":", 1)[0] + ":***"
-        return f"{scheme}://{creds}@{host}"
-    return url
-
-
-# ------------------------------------------------------------------------------------------- discovery
-
-
-def list_assignments(course_dir):
-    """Assignments that have notebooks in the release folder (or, failing that, the source folder)."""
-    course_dir = Path(course_dir)
-    d = _dirs(course_dir)
-    for folder in (d["release"], d["source"]):
-        base = course_dir / folder
-        if base.is_dir():
-            found = sorted(p.name for p in base.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
-            if found:
-                return found
-    return []
-
-
-def list_submissions(course_dir, assignments):
-    """(student, assignment) pairs that have a folder under submitted/, sorted."""
-    base = Path(course_dir) / _dirs(course_dir)["submitted"]
-    if not base.is_dir():
-        return []
-    pairs = []
-    for student in sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for a in assignments:
-            if (base / student / a).is_dir():
-                pairs.append((student, a))
-    return pairs
 
 
 def _ignored(name, patterns):
@@ -261,43 +153,20 @@ def _db_key(db_url):
 # ------------------------------------------------------------------------------------------- gradebook
 
 
-def open_gradebook(db_url, cid):
-    """Open nbgrader's Gradebook, turning any connection failure into a GradingSetupError."""
-    _ensure_path()
-    from nbgrader.api import Gradebook
-
-    try:
-        return Gradebook(db_url, cid)
-    except Exception as exc:  # any driver error: unreachable host, bad credentials, missing driver
-        raise GradingSetupError(f"cannot open the gradebook at {redact(db_url)}: {type(exc).__name__}: {exc}") from exc
-
-
-def ensure_assignments(course_dir, assignments, db_url, cid):
+def ensure_assignments(course, assignments):
     """Make sure each assignment and its notebooks are in the gradebook; return {assignment: [notebook]}.
 
     An assignment the gradebook does not know yet is entered with ``nbgrader generate_assignment`` (through
     NbGraderAPI) writing its student version into a temporary folder, so the course's release folder is
     never touched.
     """
-    from nbgrader.api import MissingEntry
-
-    notebooks = {}
-    missing = []
-    with open_gradebook(db_url, cid) as gb:
-        for a in assignments:
-            try:
-                names = sorted(nb.name for nb in gb.find_assignment(a).notebooks)
-            except MissingEntry:
-                names = []
-            if names:
-                notebooks[a] = names
-            else:
-                missing.append(a)
+    notebooks = _known_notebooks(course, assignments)
+    missing = [a for a in assignments if not notebooks[a]]
     if missing:
         from nbgrader.apps import NbGraderAPI
 
         with tempfile.TemporaryDirectory() as tmp:
-            cfg = load_config(course_dir, db_url)
+            cfg = course.config()
             cfg.CourseDirectory.release_directory = tmp
             api = NbGraderAPI(config=cfg)
             for a in missing:
@@ -307,9 +176,21 @@ def ensure_assignments(course_dir, assignments, db_url, cid):
                         f"could not enter assignment {a} into the gradebook with nbgrader generate_assignment:\n"
                         + (result.get("error") or result.get("log") or "")[-2000:]
                     )
-        with open_gradebook(db_url, cid) as gb:
-            for a in missing:
+        notebooks.update(_known_notebooks(course, missing))
+    return notebooks
+
+
+def _known_notebooks(course, assignments):
+    """{assignment: sorted notebook names the gradebook holds for it} (empty when it is not there)."""
+    from nbgrader.api import MissingEntry
+
+    notebooks = {}
+    with course.gradebook() as gb:
+        for a in assignments:
+            try:
                 notebooks[a] = sorted(nb.name for nb in gb.find_assignment(a).notebooks)
+            except MissingEntry:
+                notebooks[a] = []
     return notebooks
 
 
@@ -341,11 +222,10 @@ def timed_out_cells(notebook_path):
     return cells
 
 
-def _inspect(course_dir, dirs, student, assignment, expected):
+def _inspect(course, student, assignment, expected):
     """Reasons this submission needs manual grading, from the files alone (missing/renamed/timeout)."""
     reasons = []
-    sub = Path(course_dir) / dirs["submitted"] / student / assignment
-    missing, extra = submitted_state(sub, expected)
+    missing, extra = submitted_state(course.folder("submitted", student, assignment), expected)
     if missing and extra:
         reasons.append(f"{RENAMED}: found {', '.join(e + '.ipynb' for e in extra)}, "
                        f"expected {', '.join(m + '.ipynb' for m in missing)}")
@@ -353,7 +233,7 @@ def _inspect(course_dir, dirs, student, assignment, expected):
         reasons.append(f"{MISSING}: {', '.join(m + '.ipynb' for m in missing)}")
     elif extra:
         reasons.append(f"{RENAMED}: extra notebook {', '.join(e + '.ipynb' for e in extra)} was not graded")
-    auto = Path(course_dir) / dirs["autograded"] / student / assignment
+    auto = course.folder("autograded", student, assignment)
     for nb in expected:
         cells = timed_out_cells(auto / f"{nb}.ipynb")
         if cells:
@@ -379,32 +259,30 @@ def _worker_main(spec_json):
     proto = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    _ensure_path()
+    ensure_tools_on_path()
     from nbgrader.apps import NbGraderAPI
 
-    course_dir = Path(spec["course_dir"])
-    cfg = load_config(course_dir, spec["db_url"], spec.get("timeout"))
-    api = NbGraderAPI(config=cfg)
-    dirs = _dirs(course_dir)
+    course = Course.load(spec["course_dir"], spec["db_url"])
+    api = NbGraderAPI(config=course.config(timeout=spec.get("timeout")))
     expected = spec["notebooks"]
     for line in sys.stdin:
         task = json.loads(line)
         if task["op"] == "feedback":
-            proto.write(json.dumps(_feedback(api, course_dir, dirs, expected, task)) + "\n")
+            proto.write(json.dumps(_feedback(api, course, expected, task)) + "\n")
             proto.flush()
             continue
         student = task["student"]
         for assignment in task["assignments"]:
-            out = _autograde(api, course_dir, dirs, expected[assignment], student, assignment)
+            out = _autograde(api, course, expected[assignment], student, assignment)
             proto.write(json.dumps(asdict(out)) + "\n")
             proto.flush()
 
 
-def _autograde(api, course_dir, dirs, expected, student, assignment):
+def _autograde(api, course, expected, student, assignment):
     t0 = time.perf_counter()
     out = Outcome(student, assignment)
-    folder = course_dir / dirs["submitted"] / student / assignment
-    out.hash = submission_hash(folder, dirs["ignore"])
+    folder = course.folder("submitted", student, assignment)
+    out.hash = submission_hash(folder, course.ignore)
     missing, _ = submitted_state(folder, expected)
     if len(missing) < len(expected):  # nothing to run when no expected notebook is there at all
         result = api.autograde(assignment, student, force=True, create=True)
@@ -423,11 +301,11 @@ def _autograde(api, course_dir, dirs, expected, student, assignment):
     return out
 
 
-def _feedback(api, course_dir, dirs, expected, task):
+def _feedback(api, course, expected, task):
     assignment, students = task["assignment"], task["students"]
     everyone = set()
     for kind in ("submitted", "autograded"):
-        base = course_dir / dirs[kind]
+        base = course.folder(kind)
         if base.is_dir():
             everyone.update(p.name for p in base.iterdir() if p.is_dir())
     # One nbgrader run over "*" minus everybody else: exactly this chunk, never another worker's students.
@@ -438,8 +316,8 @@ def _feedback(api, course_dir, dirs, expected, task):
         api.coursedir.student_id_exclude = ""
     failed = []
     for s in students:
-        auto = course_dir / dirs["autograded"] / s / assignment
-        fb = course_dir / dirs["feedback"] / s / assignment
+        auto = course.folder("autograded", s, assignment)
+        fb = course.folder("feedback", s, assignment)
         if any((auto / f"{nb}.ipynb").exists() and not (fb / f"{nb}.html").exists() for nb in expected[assignment]):
             failed.append(s)
     return {"op": "feedback", "assignment": assignment, "students": students, "failed": failed}
@@ -509,9 +387,6 @@ class _Worker:
                                           reasons=[f"{NBGRADER_ERROR}: worker process exited"])))
 
 
-# ------------------------------------------------------------------------------------------------- main
-
-
 def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout=None, force=False,
                 progress=True, csv_path=None, log=print):
     """Autograde, generate feedback and export every submission of `assignments` (default: all).
@@ -537,118 +412,165 @@ def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout
     ClassResult
     """
     t0 = time.perf_counter()
-    course_dir = Path(course_dir).resolve()
-    if not course_dir.is_dir():
-        raise GradingSetupError(f"course directory {course_dir} does not exist")
-    _ensure_path()
-    dirs = _dirs(course_dir)
+    course = _open_course(course_dir, db_url)
+    assignments = _chosen_assignments(course, assignments)
+    notebooks = ensure_assignments(course, assignments)
+    manifest = load_manifest(course.root)
+    records = manifest.setdefault(_db_key(course.db_url), {})
+    plan = plan_grading(course, assignments, records, force)
+    if plan.skipped:
+        log(f"skipping {plan.skipped} submission(s) already graded and unchanged")
+    errors, grading_seconds = [], 0.0
+    if plan.todo:
+        t_grading = time.perf_counter()
+        _enter_students(course, plan.todo)
+        events = run_workers(course, plan.todo, notebooks, workers=workers, timeout=timeout)
+        errors = _record(events, records, plan, progress, save=lambda: save_manifest(course.root, manifest))
+        errors += _unreported(plan, records, errors)
+        save_manifest(course.root, manifest)
+        grading_seconds = time.perf_counter() - t_grading
+    rows, csv_path, export_path = export(course, assignments, notebooks, records, csv_path)
+    return ClassResult(rows=rows, graded=len(plan.todo), skipped=plan.skipped, errors=errors, csv_path=csv_path,
+                       export_path=export_path, seconds=time.perf_counter() - t0, grading_seconds=grading_seconds)
+
+
+# ---------------------------------------------------------------------------------------------- planning
+
+
+def _open_course(course_dir, db_url):
+    if not Path(course_dir).is_dir():
+        raise GradingSetupError(f"course directory {Path(course_dir).resolve()} does not exist")
+    ensure_tools_on_path()
+    return Course.load(course_dir, db_url)
+
+
+def _chosen_assignments(course, assignments):
+    """`assignments`, or every assignment of the course; an unknown one is a GradingSetupError."""
+    known = course.assignments()
+    where = f"{course.folder('release')} or {course.folder('source')}"
     if not assignments:
-        assignments = list_assignments(course_dir)
-        if not assignments:
-            raise GradingSetupError(f"no assignments found in {course_dir / dirs['release']} or {course_dir / dirs['source']}")
-    known = set(list_assignments(course_dir))
+        if not known:
+            raise GradingSetupError(f"no assignments found in {where}")
+        return known
     unknown = [a for a in assignments if a not in known]
     if unknown:
-        raise GradingSetupError(f"unknown assignment(s) {', '.join(unknown)}: no notebooks in "
-                                f"{course_dir / dirs['release']} or {course_dir / dirs['source']}")
-    db_url = resolve_db_url(course_dir, db_url)
-    cid = course_id(course_dir)
-    notebooks = ensure_assignments(course_dir, assignments, db_url, cid)
+        raise GradingSetupError(f"unknown assignment(s) {', '.join(unknown)}: no notebooks in {where}")
+    return list(assignments)
 
-    pairs = list_submissions(course_dir, assignments)
-    manifest = load_manifest(course_dir)
-    records = manifest.setdefault(_db_key(db_url), {})
-    todo, skipped = [], 0
-    hashes = {}
-    for student, a in pairs:
+
+@dataclass
+class Plan:
+    """Which submissions a run grades: new, changed, or broken last time (every one with ``force``)."""
+
+    todo: list  # (student, assignment) pairs to grade now
+    skipped: int  # graded before and unchanged
+    hashes: dict  # "assignment/student" -> hash of the submitted files
+
+
+def plan_grading(course, assignments, records, force=False):
+    """The :class:`Plan` of a run, from the submissions' file hashes and the manifest's `records`."""
+    todo, skipped, hashes = [], 0, {}
+    for student, a in course.submissions(assignments):
         key = f"{a}/{student}"
-        hashes[key] = submission_hash(course_dir / dirs["submitted"] / student / a, dirs["ignore"])
+        hashes[key] = submission_hash(course.folder("submitted", student, a), course.ignore)
         rec = records.get(key)
         if not force and rec and rec.get("hash") == hashes[key] and not rec.get("error"):
             skipped += 1
         else:
             todo.append((student, a))
+    return Plan(todo, skipped, hashes)
 
-    # Students are created here, before any worker starts, so two workers never race to insert one.
-    with open_gradebook(db_url, cid) as gb:
+
+def _enter_students(course, todo):
+    # Students are created before any worker starts, so two workers never race to insert one.
+    with course.gradebook() as gb:
         for student in sorted({s for s, _ in todo}):
             gb.update_or_create_student(student)
 
+
+# ------------------------------------------------------------------------------------------- worker pool
+
+
+def run_workers(course, todo, notebooks, *, workers, timeout):
+    """Grade `todo` in `workers` processes; yield ``("grade", Outcome)`` and ``("feedback", dict)`` as they come.
+
+    The only place that knows how the work is spread: each worker takes one student (all that student's
+    assignments) at a time from a shared queue, so no student is graded by two processes at once.
+    """
     by_student = {}
     for student, a in todo:
         by_student.setdefault(student, []).append(a)
-    tasks = queue.Queue()
+    tasks, results = queue.Queue(), queue.Queue()
     for student, assigns in by_student.items():
         tasks.put({"op": "autograde", "student": student, "assignments": assigns})
-    results = queue.Queue()
-    errors = []
-    n_workers = max(1, min(int(workers), len(by_student)))
-    if skipped:
-        log(f"skipping {skipped} submission(s) already graded and unchanged")
-    grading_seconds = 0.0
-    if todo:
-        t_grading = time.perf_counter()
-        spec = {"course_dir": str(course_dir), "db_url": db_url, "timeout": timeout, "notebooks": notebooks}
-        (course_dir / STATE_DIR).mkdir(exist_ok=True)
-        pool = [_Worker(i, spec, course_dir / STATE_DIR / f"worker-{i}.log") for i in range(n_workers)]
-        threads = [threading.Thread(target=w.run, args=(tasks, results), daemon=True) for w in pool]
-        for t in threads:
-            t.start()
-        bar = _progress(len(todo), progress, "autograde")
-        fb_bar = None
-        received = 0
-        while True:
-            try:
-                kind, item = results.get(timeout=0.5)
-            except queue.Empty:
-                if not any(t.is_alive() for t in threads) and results.empty():
-                    break
-                continue
-            if kind == "feedback":
-                if fb_bar is None:
-                    fb_bar = _progress(None, progress, "feedback")
-                fb_bar.update(len(item["students"]))
-                for student in item["failed"]:
-                    out = Outcome(student, item["assignment"], ok=False,
-                                  error=f"{NBGRADER_ERROR}: generate_feedback failed (see .classroom/worker-*.log)")
-                    errors.append(out)
-                    records[f"{out.assignment}/{student}"].update(error=out.error, reasons=[out.error])
-                continue
-            out = item
-            received += 1
-            bar.update(1)
-            key = f"{out.assignment}/{out.student}"
-            if out.error:
-                errors.append(out)
-            records[key] = {"hash": out.hash or hashes.get(key, ""), "reasons": out.reasons,
-                            "error": out.error, "seconds": round(out.seconds, 3)}
-            if received % 20 == 0:
-                save_manifest(course_dir, manifest)
-            if received == len(todo):
-                bar.close()
-        bar.close()
-        if fb_bar is not None:
-            fb_bar.close()
-        for t in threads:
-            t.join()
-        grading_seconds = time.perf_counter() - t_grading
-        # Anything no worker reported on (every worker died) is an error, never silently skipped.
-        reported = {(o.student, o.assignment) for o in errors}
-        for student, a in todo:
-            key = f"{a}/{student}"
-            if records.get(key, {}).get("hash") != hashes[key] and (student, a) not in reported:
-                out = Outcome(student, a, ok=False, error=f"{NBGRADER_ERROR}: no worker graded this submission")
-                errors.append(out)
-                records[key] = {"hash": "", "reasons": [out.error], "error": out.error, "seconds": 0}
-        save_manifest(course_dir, manifest)
+    spec = {"course_dir": str(course.root), "db_url": course.db_url, "timeout": timeout, "notebooks": notebooks}
+    (course.root / STATE_DIR).mkdir(exist_ok=True)
+    pool = [_Worker(i, spec, course.root / STATE_DIR / f"worker-{i}.log")
+            for i in range(max(1, min(int(workers), len(by_student))))]
+    threads = [threading.Thread(target=w.run, args=(tasks, results), daemon=True) for w in pool]
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads) or not results.empty():
+        try:
+            yield results.get(timeout=0.5)
+        except queue.Empty:
+            continue
+    for t in threads:
+        t.join()
 
-    rows = class_rows(course_dir, assignments, notebooks, db_url, cid, records)
-    csv_path = Path(csv_path) if csv_path else course_dir / CLASS_CSV
-    write_rows(csv_path, rows)
-    export_path = course_dir / NBGRADER_CSV
-    export_nbgrader(course_dir, db_url, export_path)
-    return ClassResult(rows=rows, graded=len(todo), skipped=skipped, errors=errors, csv_path=csv_path,
-                       export_path=export_path, seconds=time.perf_counter() - t0, grading_seconds=grading_seconds)
+
+# ---------------------------------------------------------------------------------------- reconciliation
+
+
+def _record(events, records, plan, progress, save):
+    """Write each worker result into the manifest `records`; return the Outcomes whose grading broke."""
+    errors, received = [], 0
+    bar, fb_bar = _progress(len(plan.todo), progress, "autograde"), None
+    for kind, item in events:
+        if kind == "feedback":
+            if fb_bar is None:
+                fb_bar = _progress(None, progress, "feedback")
+            fb_bar.update(len(item["students"]))
+            errors += _feedback_failures(item, records)
+            continue
+        received += 1
+        bar.update(1)
+        key = f"{item.assignment}/{item.student}"
+        if item.error:
+            errors.append(item)
+        records[key] = {"hash": item.hash or plan.hashes.get(key, ""), "reasons": item.reasons,
+                        "error": item.error, "seconds": round(item.seconds, 3)}
+        if received % 20 == 0:
+            save()
+        if received == len(plan.todo):
+            bar.close()
+    bar.close()
+    if fb_bar is not None:
+        fb_bar.close()
+    return errors
+
+
+def _feedback_failures(item, records):
+    failures = []
+    for student in item["failed"]:
+        out = Outcome(student, item["assignment"], ok=False,
+                      error=f"{NBGRADER_ERROR}: generate_feedback failed (see .classroom/worker-*.log)")
+        failures.append(out)
+        records[f"{out.assignment}/{student}"].update(error=out.error, reasons=[out.error])
+    return failures
+
+
+def _unreported(plan, records, errors):
+    """Submissions no worker reported on (every worker died): errors, never silently skipped."""
+    reported = {(o.student, o.assignment) for o in errors}
+    lost = []
+    for student, a in plan.todo:
+        key = f"{a}/{student}"
+        if records.get(key, {}).get("hash") != plan.hashes[key] and (student, a) not in reported:
+            out = Outcome(student, a, ok=False, error=f"{NBGRADER_ERROR}: no worker graded this submission")
+            lost.append(out)
+            records[key] = {"hash": "", "reasons": [out.error], "error": out.error, "seconds": 0}
+    return lost
 
 
 def _progress(total, enabled, desc):
@@ -657,33 +579,32 @@ def _progress(total, enabled, desc):
     return tqdm(total=total, unit="submission", desc=desc, disable=not enabled, file=sys.stderr)
 
 
-def class_rows(course_dir, assignments, notebooks, db_url, cid, records):
-    """One row per (student, assignment, notebook): nbgrader's score, or "needs manual grading" and why."""
-    from nbgrader.api import MissingEntry
+# ------------------------------------------------------------------------------------------------ export
 
-    dirs = _dirs(course_dir)
+
+def export(course, assignments, notebooks, records, csv_path=None):
+    """Write the class CSV and nbgrader's own export; return ``(rows, csv_path, export_path)``."""
+    rows = class_rows(course, assignments, notebooks, records)
+    csv_path = Path(csv_path) if csv_path else course.root / CLASS_CSV
+    write_rows(csv_path, rows)
+    export_path = course.root / NBGRADER_CSV
+    export_nbgrader(course, export_path)
+    return rows, csv_path, export_path
+
+
+def class_rows(course, assignments, notebooks, records):
+    """One row per (student, assignment, notebook): nbgrader's score, or "needs manual grading" and why."""
     rows = []
-    with open_gradebook(db_url, cid) as gb:
-        for student, a in list_submissions(course_dir, assignments):
-            rec = records.get(f"{a}/{student}", {})
-            reasons = _inspect(course_dir, dirs, student, a, notebooks[a])
-            for r in rec.get("reasons", []):
+    with course.gradebook() as gb:
+        for student, a in course.submissions(assignments):
+            reasons = _inspect(course, student, a, notebooks[a])
+            for r in records.get(f"{a}/{student}", {}).get("reasons", []):
                 if r not in reasons and not r.startswith(TIMED_OUT):
                     reasons.append(r)
             broken = any(r.startswith((KERNEL_DIED, NBGRADER_ERROR)) for r in reasons)
-            sub_dir = course_dir / dirs["submitted"] / student / a
             for nb in notebooks[a]:
-                score, max_score = "", ""
-                try:
-                    snb = gb.find_submission_notebook(nb, a, student)
-                    max_score = snb.max_score
-                    if not broken and (sub_dir / f"{nb}.ipynb").exists() and not snb.needs_manual_grade:
-                        score = snb.score
-                except MissingEntry:
-                    try:
-                        max_score = gb.find_notebook(nb, a).max_score
-                    except MissingEntry:
-                        pass
+                handed_in = course.folder("submitted", student, a, f"{nb}.ipynb").exists()
+                score, max_score = _scores(gb, nb, a, student, usable=handed_in and not broken)
                 status = NEEDS_MANUAL if reasons or score == "" else GRADED
                 if status == NEEDS_MANUAL and not reasons:
                     reasons = ["not graded automatically"]
@@ -692,6 +613,20 @@ def class_rows(course_dir, assignments, notebooks, db_url, cid, records):
                              "max_score": max_score if max_score == "" else round(float(max_score), 4),
                              "status": status, "reason": "; ".join(reasons)})
     return rows
+
+
+def _scores(gb, nb, assignment, student, usable):
+    """(score, max_score) of one submitted notebook from the gradebook; "" where there is none."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        snb = gb.find_submission_notebook(nb, assignment, student)
+        return (snb.score if usable and not snb.needs_manual_grade else ""), snb.max_score
+    except MissingEntry:
+        try:
+            return "", gb.find_notebook(nb, assignment).max_score
+        except MissingEntry:
+            return "", ""
 
 
 def write_rows(path, rows):
@@ -703,13 +638,13 @@ def write_rows(path, rows):
         w.writerows(rows)
 
 
-def export_nbgrader(course_dir, db_url, path):
+def export_nbgrader(course, path):
     """nbgrader's own export (its CsvExportPlugin, what `nbgrader export` runs) into `path`."""
     from nbgrader.plugins import CsvExportPlugin
 
-    plugin = CsvExportPlugin(config=load_config(course_dir, db_url))
+    plugin = CsvExportPlugin(config=course.config())
     plugin.to = str(path)
-    with open_gradebook(db_url, course_id(course_dir)) as gb:
+    with course.gradebook() as gb:
         plugin.export(gb)
 
 

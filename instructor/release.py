@@ -22,8 +22,9 @@ import os
 import sys
 from pathlib import Path
 
+from instructor.course import Course, ensure_tools_on_path
+
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = "solutions"
 
 
 def assignments(root=ROOT):
@@ -31,15 +32,8 @@ def assignments(root=ROOT):
 
     An assignment is a folder ``solutions/<A>`` holding ``<A>.ipynb``.
     """
-    source = Path(root) / SOURCE
+    source = Course.load(root).folder("source")
     return sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").is_file())
-
-
-def load_config(root=ROOT):
-    """Load ``<root>/nbgrader_config.py`` as a traitlets ``Config``."""
-    from traitlets.config.loader import PyFileConfigLoader
-
-    return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
 
 
 def generate(names=None, *, root=ROOT, release_root=None, db_url=None, no_database=False, quiet=False):
@@ -69,14 +63,13 @@ def generate(names=None, *, root=ROOT, release_root=None, db_url=None, no_databa
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.converters import GenerateAssignment
 
-    root = Path(root).resolve()
-    names = list(names) if names else assignments(root)
-    unknown = [n for n in names if not (root / SOURCE / n / f"{n}.ipynb").is_file()]
+    course = Course.load(root)
+    names = list(names) if names else assignments(course.root)
+    unknown = [n for n in names if not course.folder("source", n, f"{n}.ipynb").is_file()]
     if unknown:
         raise ValueError(f"no notebook solutions/<A>/<A>.ipynb for: {', '.join(unknown)}")
 
-    config = load_config(root)
-    config.CourseDirectory.root = str(root)
+    config = course.config(db=False)
     if release_root is not None:
         # nbgrader joins every step folder with the root; an absolute release folder elsewhere works
         # because os.path.join drops the root before an absolute path.
@@ -94,11 +87,7 @@ def generate(names=None, *, root=ROOT, release_root=None, db_url=None, no_databa
     if quiet:
         config.Application.log_level = "WARN"
 
-    # nbgrader runs the `alembic` command of its environment when it creates a gradebook, also when that
-    # environment is not activated (e.g. `.venv/bin/python -m instructor.release`).
-    bindir = os.path.dirname(sys.executable)
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = os.pathsep.join([bindir, os.environ.get("PATH", "")])
+    ensure_tools_on_path()
     if not logging.getLogger().handlers:
         logging.basicConfig(format="[release] %(levelname)s %(message)s")
     out = []

@@ -16,10 +16,11 @@ import re
 from pathlib import Path
 
 import nbformat
+from nbgrader.utils import is_grade
 
 from mlcore.grading.messages import mistakes_in as _mistakes_in_text
 
-from .grade import GradingSetupError, _dirs, course_id, list_submissions, open_gradebook, redact, resolve_db_url
+from .course import Course, GradingSetupError, redact
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 FIELDS = ["kind", "item", "test_cell", "students", "of"]
@@ -43,36 +44,33 @@ def mistakes_in(notebook_path):
     nb = nbformat.read(str(notebook_path), as_version=4)
     found = {}
     for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
-        if cell.cell_type != "code" or not meta.get("grade"):
+        if cell.cell_type != "code" or not is_grade(cell):
             continue
         keys = set(_mistakes_in_text(_cell_text(cell)))
         if keys:
-            found.setdefault(meta.get("grade_id"), set()).update(keys)
+            found.setdefault(cell.metadata.nbgrader.get("grade_id"), set()).update(keys)
     return found
 
 
 def item_analysis(course_dir, assignment, db_url=None):
     """Rows (dicts with FIELDS): per test cell how many students failed it, per mistake how many made it."""
-    course_dir = Path(course_dir).resolve()
-    dirs = _dirs(course_dir)
-    db_url = resolve_db_url(course_dir, db_url)
+    course = Course.load(course_dir, db_url)
     failed, graded_students = {}, set()
     mistakes = {}
     test_cells = []
     from nbgrader.api import MissingEntry
 
-    with open_gradebook(db_url, course_id(course_dir)) as gb:
+    with course.gradebook() as gb:
         try:
             assignment_row = gb.find_assignment(assignment)
         except MissingEntry:
-            raise GradingSetupError(f"assignment {assignment} is not in the gradebook {redact(db_url)}: "
+            raise GradingSetupError(f"assignment {assignment} is not in the gradebook {redact(course.db_url)}: "
                                     "grade it first") from None
         for nb in assignment_row.notebooks:
             for gc in nb.grade_cells:
                 if gc.cell_type == "code" and gc.name not in test_cells:
                     test_cells.append(gc.name)
-        for student, _ in list_submissions(course_dir, [assignment]):
+        for student, _ in course.submissions([assignment]):
             try:
                 sub = gb.find_submission(assignment, student)
             except Exception:  # never autograded (e.g. no notebook at all)
@@ -92,7 +90,7 @@ def item_analysis(course_dir, assignment, db_url=None):
                     cells.discard(student)
                 continue
             graded_students.add(student)
-            auto = course_dir / dirs["autograded"] / student / assignment
+            auto = course.folder("autograded", student, assignment)
             for path in sorted(auto.glob("*.ipynb")):
                 for cell, keys in mistakes_in(path).items():
                     for k in keys:

@@ -22,11 +22,13 @@ from __future__ import annotations
 import copy
 import json
 import random
-from pathlib import Path
 
 import nbformat
 
-from .grade import GRADED, NEEDS_MANUAL, _dirs, list_assignments
+from nbgrader.utils import is_grade, is_solution
+
+from .course import Course
+from .grade import GRADED, NEEDS_MANUAL
 
 BROKEN = ("timeout", "os_exit", "missing", "renamed", "sys_exit")
 PLAN_FILE = "synthetic_class.json"
@@ -38,20 +40,20 @@ _BREAKERS = {
 }
 
 
-def _meta(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+def _answer_cells(nb):
+    """The autograded answer cells (code, solution, not graded themselves), in notebook order."""
+    return [c for c in nb.cells if c.cell_type == "code" and is_solution(c) and not is_grade(c)]
 
 
 def answer_ids(nb):
     """grade_ids of the autograded answer cells, in notebook order."""
-    return [_meta(c)["grade_id"] for c in nb.cells
-            if c.cell_type == "code" and _meta(c).get("solution") and not _meta(c).get("grade")]
+    return [c.metadata.nbgrader["grade_id"] for c in _answer_cells(nb)]
 
 
 def graded_points(nb):
     """{grade_id: points} of the autograded test cells."""
-    return {_meta(c)["grade_id"]: float(_meta(c).get("points", 0)) for c in nb.cells
-            if c.cell_type == "code" and _meta(c).get("grade") and not _meta(c).get("solution")}
+    return {c.metadata.nbgrader["grade_id"]: float(c.metadata.nbgrader.get("points", 0)) for c in nb.cells
+            if c.cell_type == "code" and is_grade(c) and not is_solution(c)}
 
 
 def _get(obj, *names):
@@ -129,16 +131,14 @@ def plan_class(n_students, assignments, variants, seed=0, broken=True):
 
 
 def _solution_answers(source_nb):
-    return {_meta(c)["grade_id"]: c.source for c in source_nb.cells
-            if c.cell_type == "code" and _meta(c).get("solution") and not _meta(c).get("grade")}
+    return {c.metadata.nbgrader["grade_id"]: c.source for c in _answer_cells(source_nb)}
 
 
 def _with_answers(released, answers):
     nb = copy.deepcopy(released)
     for c in nb.cells:
-        gid = _meta(c).get("grade_id")
-        if gid in answers and _meta(c).get("solution"):
-            c.source = answers[gid]
+        if is_solution(c) and c.metadata.nbgrader.get("grade_id") in answers:
+            c.source = answers[c.metadata.nbgrader["grade_id"]]
     return nb
 
 
@@ -164,9 +164,8 @@ def make_class(course_dir, n_students, seed=0, assignments=None, variants=None, 
         {"seed", "students": {student: {assignment: {"kind", "score", "max_score", "status", "points",
         "mistakes"}}}}: what each submission should be graded as (score None when it needs a human).
     """
-    course_dir = Path(course_dir)
-    dirs = _dirs(course_dir)
-    assignments = assignments or list_assignments(course_dir)
+    course = Course.load(course_dir)
+    assignments = assignments or course.assignments()
     if variants is None:
         variants = load_answer_variants()
     else:
@@ -174,15 +173,15 @@ def make_class(course_dir, n_students, seed=0, assignments=None, variants=None, 
     plan = plan_class(n_students, assignments, variants, seed, broken)
     released, correct, points = {}, {}, {}
     for a in assignments:
-        released[a] = nbformat.read(str(course_dir / dirs["release"] / a / f"{a}.ipynb"), as_version=4)
-        source = course_dir / dirs["source"] / a / f"{a}.ipynb"
+        released[a] = nbformat.read(str(course.folder("release", a, f"{a}.ipynb")), as_version=4)
+        source = course.folder("source", a, f"{a}.ipynb")
         correct[a] = _solution_answers(nbformat.read(str(source), as_version=4)) if source.exists() else {}
         points[a] = graded_points(released[a])
     out = {"seed": seed, "students": {}}
     for student, kinds in plan.items():
         out["students"][student] = {}
         for a, kind in kinds.items():
-            folder = course_dir / dirs["submitted"] / student / a
+            folder = course.folder("submitted", student, a)
             folder.mkdir(parents=True, exist_ok=True)
             for old in folder.glob("*.ipynb"):
                 old.unlink()
@@ -224,5 +223,5 @@ def make_class(course_dir, n_students, seed=0, assignments=None, variants=None, 
                     nb.cells.append(scratch)
                 nbformat.write(nb, str(folder / name))
             out["students"][student][a] = expect
-    (course_dir / PLAN_FILE).write_text(json.dumps(out, indent=1, sort_keys=True))
+    (course.root / PLAN_FILE).write_text(json.dumps(out, indent=1, sort_keys=True))
     return out

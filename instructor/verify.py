@@ -21,6 +21,7 @@ Enable it in ``nbgrader_config.py``, right after ``Execute`` in ``Autograde.auto
 import re
 
 from nbconvert.preprocessors import Preprocessor
+from nbgrader.utils import is_grade, is_solution
 from nbformat.v4 import new_output
 from traitlets import Bool
 
@@ -68,13 +69,11 @@ def missing_passes(cell):
 
 
 def _is_test_cell(cell):
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return cell.cell_type == "code" and meta.get("grade", False) and not meta.get("solution", False)
+    return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
 
 
 def _is_answer_cell(cell):
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return cell.cell_type == "code" and meta.get("solution", False)
+    return cell.cell_type == "code" and is_solution(cell)
 
 
 def _fail(cell, message):
