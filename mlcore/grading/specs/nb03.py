@@ -600,6 +600,11 @@ _LOG_OF_CLIPPED = (
     f"clipped σ(z) before taking {_NAIVE_SIGMOID}, which caps each term (at 27.6 = −log 1e-12 for a clip at 1e-12) where "
     "the true cost grows like |z|. The point of the logits form is to need no clipping. " + _STABLE_FORM
 )
+_SOFTPLUS_OVERFLOW = (
+    "Your loss is inf where |z| is large: np.exp(z) (or np.exp(-z)) overflows beyond 709.8 before the log "
+    "can bring it back. Write log(1 + e^{z}) = max(z, 0) + log(1 + e^{−|z|}): the same number, and the "
+    "exponent is never positive. " + _STABLE_FORM
+)
 _LOGITS_ADVICE = (
     "bce_with_logits must be finite and warning-free for every logit. np.exp(z) (or np.exp(-z)) overflows "
     "beyond |z| ≈ 709.8; np.where(cond, A, B) computes both A and B for every entry, so it does not protect an "
@@ -620,16 +625,12 @@ BCE_WITH_LOGITS = Exercise(
         ),
         Mistake(
             "softplus_overflow",
-            "Your loss is inf where z is large: np.exp(z) overflows beyond z ≈ 709.8 before log(1 + e^z) can "
-            "bring it back. Write log(1 + e^z) = max(z, 0) + log(1 + e^{−|z|}): the same number, and the "
-            "exponent is never positive. " + _STABLE_FORM,
+            _SOFTPLUS_OVERFLOW,
             _quiet(lambda y, z: float(np.mean(np.log1p(np.exp(z)) - z * y))),
         ),
         Mistake(
             "softplus_overflow",
-            "Your loss is inf where z is very negative: np.exp(-z) overflows beyond −z ≈ 709.8. "
-            "Write log(1 + e^{−z}) = max(−z, 0) + log(1 + e^{−|z|}), whose exponent is never positive. "
-            + _STABLE_FORM,
+            _SOFTPLUS_OVERFLOW,
             _quiet(lambda y, z: float(np.mean(np.log1p(np.exp(-z)) + z * (1 - y)))),
         ),
         Mistake(
