@@ -9,6 +9,8 @@ differently. Variants that change different answer cells share a submission, so 
 nbgrader run.
 """
 
+import re
+
 import pytest
 
 from instructor.answers import nb04 as a04
@@ -92,14 +94,23 @@ def test_bug_hunt_feedback_lists_the_bugs_left(graded):
     assert "W instead of W.T" in text and "activations a = cache.a[l-1]" in text
 
 
+# Two correct trainings differ only by rounding (about 1e-16, depending on BLAS threads and summation order);
+# a wrong function or another batch order moves the losses by per cent. The curves coincide when they agree
+# to 1e-9 (relative; the losses are of order 1), notebook 05's SAME_RTOL.
+CURVES_AGREE = 1e-9
+_GAP = re.compile(r"(?:largest difference between the two curves:|agrees with mlcore's to a relative)\s*([-+0-9.eE]+)")
+
+
 def test_closing_comparison_runs_on_the_correct_submission(graded):
     """05's last section trains the learner's own network next to mlcore's: with the correct answers the two
-    loss curves coincide."""
+    loss curves coincide, to rounding."""
     result = graded("05_gradient_descent")["correct"]
     closing = [c for c in result.autograded.cells if c.cell_type == "code" and "train_own(start" in c.source]
     assert len(closing) == 1
     text = "".join(o.get("text", "") for o in closing[0].outputs if o.output_type == "stream")
-    assert "largest difference between the two curves: 0.00e+00" in text, text
+    gap = _GAP.search(text)
+    assert gap is not None and "Different" not in text, text
+    assert float(gap.group(1)) <= CURVES_AGREE, text
 
 
 def test_feedback_clears_hidden_tests(graded):
