@@ -9,13 +9,14 @@ from instructor.answers import blank, builders
 ASSIGNMENT = "01_mse"
 
 #: Points of each test cell (as in the notebook).
-POINTS = {"mse_tests": 1, "mse_grad_tests": 1, "linear_mse_grads_tests": 2}
+POINTS = {"mse_tests": 1, "mse_grad_tests": 1, "linear_mse_grads_tests": 2, "mae_grad_tests": 1}
 
 #: Which test cell grades which answer cell.
 TEST_OF = {
     "mse_answer": "mse_tests",
     "mse_grad_answer": "mse_grad_tests",
     "linear_mse_grads_answer": "linear_mse_grads_tests",
+    "mae_grad_answer": "mae_grad_tests",
 }
 
 CORRECT = {
@@ -34,6 +35,10 @@ def linear_mse_grads(X, y, w, b):
     dw = 2.0 / N * (X.T @ residual)      # (D,)
     db = 2.0 / N * float(np.sum(residual))
     return dw, db
+""",
+    "mae_grad_answer": """
+def mae_grad(y, y_hat):
+    return np.sign(y_hat - y) / y.size
 """,
 }
 
@@ -259,3 +264,65 @@ def linear_mse_grads(X, y, w, b):
 """,
     ),
 }
+
+# ---------------------------------------------------------------------- mae_grad (second edition), its own block
+VARIANTS.update({
+    "mae_grad_sign_flipped": _wrong({"mae_grad_answer": "sign"}, mae_grad_answer="""
+def mae_grad(y, y_hat):
+    return np.sign(y - y_hat) / y.size
+"""),
+    "mae_grad_forgot_mean": _wrong({"mae_grad_answer": "factor"}, mae_grad_answer="""
+def mae_grad(y, y_hat):
+    return np.sign(y_hat - y)
+"""),
+    # The MSE habit: the residual itself, or the whole MSE gradient.
+    "mae_grad_residual": _wrong({"mae_grad_answer": "residual_not_sign"}, mae_grad_answer="""
+def mae_grad(y, y_hat):
+    return (y_hat - y) / y.size
+"""),
+    "mae_grad_is_mse_grad": _wrong({"mae_grad_answer": "mse_grad_not_mae"}, mae_grad_answer="""
+def mae_grad(y, y_hat):
+    return 2 * (y_hat - y) / y.size
+"""),
+    "mae_grad_nan_at_ties": _wrong({"mae_grad_answer": "nan_at_ties"}, mae_grad_answer="""
+def mae_grad(y, y_hat):
+    r = y_hat - y
+    return r / np.abs(r) / y.size
+"""),
+    "mae_grad_one_at_ties": _wrong({"mae_grad_answer": "tie_value"}, mae_grad_answer="""
+def mae_grad(y, y_hat):
+    return np.where(y_hat >= y, 1.0, -1.0) / y.size
+"""),
+    "mae_grad_len_not_size": _wrong({"mae_grad_answer": "len_not_size"}, mae_grad_answer="""
+def mae_grad(y, y_hat):
+    return np.sign(y_hat - y) / len(y)
+"""),
+    "mae_grad_loss_terms": _wrong({"mae_grad_answer": "loss_not_gradient"}, mae_grad_answer="""
+def mae_grad(y, y_hat):
+    return np.abs(y_hat - y) / y.size
+"""),
+    "mae_grad_in_place": _wrong({"mae_grad_answer": "in_place"}, mae_grad_answer="""
+def mae_grad(y, y_hat):
+    y_hat -= y                      # changes the caller's array
+    return np.sign(y_hat) / y.size
+"""),
+    "mae_grad_calls_reference": _wrong({"mae_grad_answer": "reference"}, mae_grad_answer="""
+def mae_grad(y, y_hat):
+    return mlcore.mae_grad(y, y_hat)
+"""),
+    "correct_mae_grad_loops": _right(mae_grad_answer="""
+def mae_grad(y, y_hat):
+    grad = np.zeros(y_hat.shape)
+    for index in np.ndindex(y_hat.shape):
+        if y_hat[index] > y[index]:
+            grad[index] = 1 / y.size
+        elif y_hat[index] < y[index]:
+            grad[index] = -1 / y.size
+    return grad
+"""),
+    "correct_mae_grad_where_float32": _right(mae_grad_answer="""
+def mae_grad(y, y_hat):
+    y32, y_hat32 = y.astype(np.float32), y_hat.astype(np.float32)
+    return np.where(y_hat32 > y32, 1.0, np.where(y_hat32 < y32, -1.0, 0.0)).astype(np.float32) / np.prod(y.shape)
+"""),
+})

@@ -11,7 +11,7 @@ from instructor.answers import blank, builders
 ASSIGNMENT = "02_sigmoid_derivative"
 
 #: Points of each test cell (as in the notebook).
-POINTS = {"sigmoid_tests": 1, "sigmoid_prime_tests": 1, "tanh_prime_tests": 1, "relu_prime_tests": 1}
+POINTS = {"sigmoid_tests": 1, "sigmoid_prime_tests": 1, "tanh_prime_tests": 1, "relu_prime_tests": 1, "leaky_relu_prime_tests": 1}
 
 #: Which test cell grades which answer cell.
 TEST_OF = {
@@ -19,6 +19,7 @@ TEST_OF = {
     "sigmoid_prime_answer": "sigmoid_prime_tests",
     "tanh_prime_answer": "tanh_prime_tests",
     "relu_prime_answer": "relu_prime_tests",
+    "leaky_relu_prime_answer": "leaky_relu_prime_tests",
 }
 
 CORRECT = {
@@ -39,6 +40,10 @@ def tanh_prime(z):
     "relu_prime_answer": """
 def relu_prime(z):
     return np.where(z > 0, 1.0, 0.0)
+""",
+    "leaky_relu_prime_answer": """
+def leaky_relu_prime(z, alpha=0.01):
+    return np.where(z > 0, 1.0, alpha)
 """,
 }
 
@@ -282,3 +287,54 @@ def relu_prime(z):
 """,
     ),
 }
+
+# ---------------------------------------------------------------------- leaky_relu_prime (second edition), its own block
+VARIANTS.update({
+    "leaky_is_relu_prime": _wrong({"leaky_relu_prime_answer": "relu_prime_not_leaky"}, leaky_relu_prime_answer="""
+def leaky_relu_prime(z, alpha=0.01):
+    return (z > 0).astype(float)
+"""),
+    "leaky_slopes_swapped": _wrong({"leaky_relu_prime_answer": "leaky_slopes_swapped"}, leaky_relu_prime_answer="""
+def leaky_relu_prime(z, alpha=0.01):
+    return np.where(z > 0, alpha, 1.0)
+"""),
+    "leaky_one_at_zero": _wrong({"leaky_relu_prime_answer": "leaky_one_at_zero"}, leaky_relu_prime_answer="""
+def leaky_relu_prime(z, alpha=0.01):
+    return np.where(z >= 0, 1.0, alpha)
+"""),
+    "leaky_zero_at_zero": _wrong({"leaky_relu_prime_answer": "leaky_zero_at_zero"}, leaky_relu_prime_answer="""
+def leaky_relu_prime(z, alpha=0.01):
+    return np.where(z > 0, 1.0, 0.0) + np.where(z < 0, alpha, 0.0)
+"""),
+    "leaky_alpha_hard_coded": _wrong({"leaky_relu_prime_answer": "alpha_ignored"}, leaky_relu_prime_answer="""
+def leaky_relu_prime(z, alpha=0.01):
+    return np.where(z > 0, 1.0, 0.01)
+"""),
+    "leaky_activation_not_derivative": _wrong({"leaky_relu_prime_answer": "activation_not_derivative"},
+                                              leaky_relu_prime_answer="""
+def leaky_relu_prime(z, alpha=0.01):
+    return np.where(z > 0, z, alpha * z)
+"""),
+    # The signature without the default: the checks that leave alpha out raise a TypeError.
+    "leaky_no_default_alpha": _wrong({"leaky_relu_prime_answer": "exception"}, leaky_relu_prime_answer="""
+def leaky_relu_prime(z, alpha):
+    return np.where(z > 0, 1.0, alpha)
+"""),
+    "leaky_calls_reference": _wrong({"leaky_relu_prime_answer": "reference"}, leaky_relu_prime_answer="""
+def leaky_relu_prime(z, alpha=0.01):
+    return mlcore.relu_prime(z) + alpha * (z <= 0)
+"""),
+    "correct_leaky_loops": _right(leaky_relu_prime_answer="""
+def leaky_relu_prime(z, alpha=0.01):
+    out = np.empty(z.shape)
+    for index in np.ndindex(z.shape):
+        out[index] = 1.0 if z[index] > 0 else alpha
+    return out
+"""),
+    "correct_leaky_fill_float32": _right(leaky_relu_prime_answer="""
+def leaky_relu_prime(z, alpha=0.01):
+    g = np.full(z.shape, alpha, dtype=np.float32)
+    g[z > 0] = 1
+    return g
+"""),
+})

@@ -20,6 +20,7 @@ POINTS = {
     "softmax_tests": 1,
     "softmax_cross_entropy_tests": 1,
     "softmax_cross_entropy_grad_tests": 2,
+    "bce_with_logits_tests": 1,
 }
 
 #: Which test cell grades which answer cell.
@@ -58,6 +59,10 @@ def softmax_cross_entropy_grad(y, z):
     Y = np.zeros((N, K))
     Y[np.arange(N), y] = 1.0
     return (mlcore.softmax(z) - Y) / N
+""",
+    "bce_with_logits_answer": """
+def bce_with_logits(y, z):
+    return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
 """,
 }
 
@@ -389,3 +394,68 @@ def softmax_cross_entropy_grad(y, z):
 """,
     ),
 }
+
+# ---------------------------------------------------------------------- bce_with_logits (second edition), its own block
+VARIANTS.update({
+    # The textbook route through p = sigmoid(z): log(0) at large |z|.
+    "bce_logits_log_of_sigmoid": _wrong({"bce_with_logits_answer": "log_of_sigmoid"}, bce_with_logits_answer="""
+def bce_with_logits(y, z):
+    p = 1 / (1 + np.exp(-z))
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+"""),
+    "bce_logits_clipped_sigmoid": _wrong({"bce_with_logits_answer": "log_of_sigmoid"}, bce_with_logits_answer="""
+def bce_with_logits(y, z):
+    p = np.clip(1 / (1 + np.exp(-z)), 1e-12, 1 - 1e-12)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+"""),
+    "bce_logits_softplus_overflow": _wrong({"bce_with_logits_answer": "softplus_overflow"}, bce_with_logits_answer="""
+def bce_with_logits(y, z):
+    return float(np.mean(np.log(1 + np.exp(z)) - z * y))
+"""),
+    "bce_logits_missing_abs": _wrong({"bce_with_logits_answer": "logits_missing_abs"}, bce_with_logits_answer="""
+def bce_with_logits(y, z):
+    return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-z))))
+"""),
+    "bce_logits_zy_sign": _wrong({"bce_with_logits_answer": "logits_zy_sign"}, bce_with_logits_answer="""
+def bce_with_logits(y, z):
+    return float(np.mean(np.maximum(z, 0) + z * y + np.log1p(np.exp(-np.abs(z)))))
+"""),
+    "bce_logits_labels_swapped": _wrong({"bce_with_logits_answer": "labels_swapped"}, bce_with_logits_answer="""
+def bce_with_logits(y, z):
+    return float(np.mean(np.maximum(z, 0) - z * (1 - y) + np.log1p(np.exp(-np.abs(z)))))
+"""),
+    "bce_logits_missing_max": _wrong({"bce_with_logits_answer": "logits_missing_max"}, bce_with_logits_answer="""
+def bce_with_logits(y, z):
+    return float(np.mean(-z * y + np.log1p(np.exp(-np.abs(z)))))
+"""),
+    "bce_logits_missing_log": _wrong({"bce_with_logits_answer": "logits_missing_log"}, bce_with_logits_answer="""
+def bce_with_logits(y, z):
+    return float(np.mean(np.maximum(z, 0) - z * y))
+"""),
+    "bce_logits_sum_not_mean": _wrong({"bce_with_logits_answer": "factor"}, bce_with_logits_answer="""
+def bce_with_logits(y, z):
+    return float(np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+"""),
+    # Right numbers, but np.where evaluates both branches: "overflow encountered in exp".
+    "bce_logits_where_warns": _wrong({"bce_with_logits_answer": "warning"}, bce_with_logits_answer="""
+def bce_with_logits(y, z):
+    softplus = np.where(z > 0, z + np.log1p(np.exp(-z)), np.log1p(np.exp(z)))
+    return float(np.mean(softplus - z * y))
+"""),
+    "bce_logits_calls_reference": _wrong({"bce_with_logits_answer": "reference"}, bce_with_logits_answer="""
+def bce_with_logits(y, z):
+    return mlcore.binary_cross_entropy(y, mlcore.sigmoid(z))
+"""),
+    "correct_bce_logits_logaddexp": _right(bce_with_logits_answer="""
+def bce_with_logits(y, z):
+    return float(np.mean(np.logaddexp(0, z) - z * y))
+"""),
+    "correct_bce_logits_loop_by_label": _right(bce_with_logits_answer="""
+def bce_with_logits(y, z):
+    total = 0.0
+    for label, logit in zip(y.ravel(), z.ravel()):
+        s = logit if label == 0 else -logit          # the loss is softplus(s) for either label
+        total += max(s, 0.0) + np.log1p(np.exp(-abs(s)))
+    return total / y.size
+"""),
+})

@@ -13,7 +13,7 @@ from instructor.answers.nb04 import BACKWARD_FROM_PIECES
 ASSIGNMENT = "05_gradient_descent"
 
 #: Points of each test cell (as in the notebook).
-POINTS = {"gd_step_tests": 2, "minibatches_tests": 2, "momentum_step_tests": 2}
+POINTS = {"gd_step_tests": 2, "minibatches_tests": 2, "momentum_step_tests": 2, "weight_decay_step_tests": 2}
 
 #: Which test cell grades which answer cell (the ungraded cell grades none).
 TEST_OF = {
@@ -21,6 +21,7 @@ TEST_OF = {
     "minibatches_answer": "minibatches_tests",
     "momentum_step_answer": "momentum_step_tests",
     "own_functions_answer": [],
+    "weight_decay_step_answer": "weight_decay_step_tests",
 }
 
 CORRECT = {
@@ -68,6 +69,10 @@ def layer_grads(a_prev, delta):
     return a_prev.T @ delta, delta.sum(axis=0)
 
 """ + BACKWARD_FROM_PIECES,
+    "weight_decay_step_answer": """
+def weight_decay_step(params, grads, lr, lam):
+    return [p - lr * (g + lam * p) for p, g in zip(params, grads)]
+""",
 }
 
 
@@ -300,3 +305,69 @@ def minibatches(X, y, batch_size, rng):
 """,
     ),
 }
+
+# ---------------------------------------------------------------------- weight_decay_step (second edition), its own block
+VARIANTS.update({
+    "weight_decay_sign": _wrong({"weight_decay_step_answer": "decay_sign"}, weight_decay_step_answer="""
+def weight_decay_step(params, grads, lr, lam):
+    return [p - lr * (g - lam * p) for p, g in zip(params, grads)]
+"""),
+    "weight_decay_half_lambda": _wrong({"weight_decay_step_answer": "decay_half"}, weight_decay_step_answer="""
+def weight_decay_step(params, grads, lr, lam):
+    return [p - lr * (g + lam / 2 * p) for p, g in zip(params, grads)]
+"""),
+    "weight_decay_on_gradient": _wrong({"weight_decay_step_answer": "decay_on_gradient"}, weight_decay_step_answer="""
+def weight_decay_step(params, grads, lr, lam):
+    return [p - lr * (g + lam * g) for p, g in zip(params, grads)]
+"""),
+    "weight_decay_twice": _wrong({"weight_decay_step_answer": "decayed_twice"}, weight_decay_step_answer="""
+def weight_decay_step(params, grads, lr, lam):
+    return [(1 - lr * lam) * p - lr * (g + lam * p) for p, g in zip(params, grads)]
+"""),
+    "weight_decay_without_lr": _wrong({"weight_decay_step_answer": "decay_without_lr"}, weight_decay_step_answer="""
+def weight_decay_step(params, grads, lr, lam):
+    return [p - lr * g - lam * p for p, g in zip(params, grads)]
+"""),
+    "weight_decay_forgot_gradient": _wrong({"weight_decay_step_answer": "forgot_gradient"}, weight_decay_step_answer="""
+def weight_decay_step(params, grads, lr, lam):
+    return [p - lr * lam * p for p, g in zip(params, grads)]
+"""),
+    "weight_decay_not_applied": _wrong({"weight_decay_step_answer": "no_decay"}, weight_decay_step_answer="""
+def weight_decay_step(params, grads, lr, lam):
+    return [p - lr * g for p, g in zip(params, grads)]
+"""),
+    "weight_decay_climbs": _wrong({"weight_decay_step_answer": "climbs"}, weight_decay_step_answer="""
+def weight_decay_step(params, grads, lr, lam):
+    return [p + lr * (g + lam * p) for p, g in zip(params, grads)]
+"""),
+    "weight_decay_step_only": _wrong({"weight_decay_step_answer": "step_only"}, weight_decay_step_answer="""
+def weight_decay_step(params, grads, lr, lam):
+    return [-lr * (g + lam * p) for p, g in zip(params, grads)]
+"""),
+    "weight_decay_in_place": _wrong({"weight_decay_step_answer": "in_place"}, weight_decay_step_answer="""
+def weight_decay_step(params, grads, lr, lam):
+    for p, g in zip(params, grads):
+        p -= lr * (g + lam * p)     # changes the caller's arrays
+    return params
+"""),
+    "weight_decay_generator": _wrong({"weight_decay_step_answer": "exception"}, weight_decay_step_answer="""
+def weight_decay_step(params, grads, lr, lam):
+    return (p - lr * (g + lam * p) for p, g in zip(params, grads))
+"""),
+    "weight_decay_calls_reference": _wrong({"weight_decay_step_answer": "reference"}, weight_decay_step_answer="""
+def weight_decay_step(params, grads, lr, lam):
+    return mlcore.gd_step(params, [g + lam * p for p, g in zip(params, grads)], lr)
+"""),
+    "correct_weight_decay_shrink_then_step": _right(weight_decay_step_answer="""
+def weight_decay_step(params, grads, lr, lam):
+    return [(1 - lr * lam) * p - lr * g for p, g in zip(params, grads)]
+"""),
+    "correct_weight_decay_loop_float32": _right(weight_decay_step_answer="""
+def weight_decay_step(params, grads, lr, lam):
+    new = []
+    for p, g in zip(params, grads):
+        p32, g32 = p.astype(np.float32), g.astype(np.float32)
+        new.append(p32 - np.float32(lr) * (g32 + np.float32(lam) * p32))
+    return new
+"""),
+})
