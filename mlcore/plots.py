@@ -104,14 +104,31 @@ def plot_difference_errors(ax, hs, forward, central, *, h=None, models=None, tit
     ax.loglog(hs, np.maximum(central, floor), color="tab:blue", label="central  (f(x+h) − f(x−h)) / 2h")
     for (name, curve), color in zip((models or {}).items(), ("tab:orange", "tab:blue", "gray", "gray")):
         ax.loglog(hs, curve, "--", color=color, alpha=0.6, lw=1, label=name)
-    if h is not None:
-        i = int(np.argmin(np.abs(np.log(hs) - np.log(h))))
-        ax.axvline(hs[i], color="k", lw=0.8, alpha=0.6)
-        ax.plot([hs[i]], [max(forward[i], floor)], "o", color="tab:orange")
-        ax.plot([hs[i]], [max(central[i], floor)], "o", color="tab:blue")
     ax.set_ylim(1e-13, 10)
     ax.legend(fontsize=8, loc="upper center")
+    if h is not None:
+        difference_step_marker(ax, hs, forward, central)(h)
     return label(ax, title or "Error of the difference quotient", "step h", "|estimate − f′(x)|")
+
+
+def difference_step_marker(ax, hs, forward, central):
+    """A vertical line and the two errors at one step h, on a :func:`plot_difference_errors` plot.
+
+    Returns ``move(h)``, which puts the marker at the step of ``hs`` nearest to ``h`` (a widget moves it
+    instead of drawing the plot again).
+    """
+    floor = 1e-17
+    line = ax.axvline(hs[0], color="k", lw=0.8, alpha=0.6)
+    (at_forward,) = ax.plot([], [], "o", color="tab:orange")
+    (at_central,) = ax.plot([], [], "o", color="tab:blue")
+
+    def move(h):
+        i = int(np.argmin(np.abs(np.log(hs) - np.log(h))))
+        line.set_xdata([hs[i], hs[i]])
+        at_forward.set_data([hs[i]], [max(forward[i], floor)])
+        at_central.set_data([hs[i]], [max(central[i], floor)])
+
+    return move
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -157,27 +174,41 @@ def plot_loss_contours(ax, P, Q, L, *, optimum=None, title="Loss surface", xlabe
 
 
 def plot_path(ax, path, *, color="tab:red", label_="descent path", clip=True):
-    """Draw a parameter path (array of shape (T, 2)) as linked dots, start marked by a square.
+    """Draw a parameter path (array of shape (T, 2)) as linked dots, start marked by a square, and the
+    legend (the path, its start, and the minimum of :func:`plot_loss_contours`).
 
     With ``clip`` the axes limits are kept and the path ends at its first point outside them, so a
     diverging path runs off the plot instead of rescaling it or scribbling over it.
     """
-    path = np.asarray(path, float)
-    xlim, ylim = ax.get_xlim(), ax.get_ylim()
-    path = path[np.all(np.isfinite(path), axis=1)]
-    if clip:
-        inside = (
-            (min(xlim) <= path[:, 0]) & (path[:, 0] <= max(xlim)) & (min(ylim) <= path[:, 1]) & (path[:, 1] <= max(ylim))
-        )
-        outside = np.flatnonzero(~inside[1:])
-        if outside.size:
-            path = path[: outside[0] + 2]
-    ax.plot(path[:, 0], path[:, 1], ".-", color=color, lw=1.2, ms=4, label=label_)
-    ax.plot(path[:1, 0], path[:1, 1], "s", color=color, ms=7)
-    if clip:
-        ax.set_xlim(xlim)
-        ax.set_ylim(ylim)
+    path_plotter(ax, color=color, label_=label_, clip=clip)(path)
     return ax
+
+
+def path_plotter(ax, *, color="tab:red", label_="descent path", clip=True):
+    """The artists of :func:`plot_path` with no path yet; returns ``draw(path)``, which moves them onto
+    ``path`` (a widget calls it on every change instead of plotting again)."""
+    (line,) = ax.plot([], [], ".-", color=color, lw=1.2, ms=4, label=label_)
+    # One "start" entry in the legend however many paths share the axes.
+    first = not any(artist.get_label() == "start" for artist in ax.get_lines())
+    (start,) = ax.plot([], [], "s", color=color, ms=7, label="start" if first else "_start")
+    ax.legend(fontsize=8, loc="upper right")
+
+    def draw(path):
+        path = np.asarray(path, float)
+        path = path[np.all(np.isfinite(path), axis=1)]
+        if clip:
+            (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+            inside = (x0 <= path[:, 0]) & (path[:, 0] <= x1) & (y0 <= path[:, 1]) & (path[:, 1] <= y1)
+            outside = np.flatnonzero(~inside[1:])
+            if outside.size:
+                path = path[: outside[0] + 2]
+        line.set_data(path[:, 0], path[:, 1])
+        start.set_data(path[:1, 0], path[:1, 1])
+        if not clip:
+            ax.relim()
+            ax.autoscale_view()
+
+    return draw
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -287,26 +318,50 @@ def plot_decision_regions(ax, predict, X, y, *, title="Decision regions", resolu
     padding : float
         Margin around the data, in data units.
     """
+    decision_regions(ax, X, y, resolution=resolution, padding=padding, xlabel=xlabel, ylabel=ylabel)(predict, title)
+    return ax
+
+
+def decision_regions(ax, X, y, *, resolution=200, padding=0.5, xlabel="x₁", ylabel="x₂"):
+    """The data of :func:`plot_decision_regions` and an empty picture of the regions; returns
+    ``draw(predict, title)``, which colours the regions for another classifier (a widget calls it on every
+    change: the grid is built once, and a redraw only refills one image).
+
+    The regions are one image of the grid (a light colour per class, boundary cells dark grey), much
+    cheaper to redraw than filled contours.
+    """
+    from matplotlib.colors import to_rgba
+
     X = np.asarray(X, dtype=float)
     y = np.asarray(y).astype(int)
     lo, hi = X.min(axis=0) - padding, X.max(axis=0) + padding
     g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     grid = np.column_stack([g1.ravel(), g2.ravel()])                     # (resolution**2, 2)
-    regions = np.asarray(predict(grid)).astype(int).reshape(g1.shape)
-    K = int(max(regions.max(), y.max())) + 1
     cmap = plt.get_cmap("tab10")
-    colors = [cmap(k % 10) for k in range(K)]
-    from matplotlib.colors import ListedColormap
-
-    ax.contourf(g1, g2, regions, levels=np.arange(K + 1) - 0.5, cmap=ListedColormap(colors), alpha=0.25)
-    ax.contour(g1, g2, regions, levels=np.arange(K) + 0.5, colors="k", linewidths=0.8)
-    for k in range(K):
+    colors = np.array([to_rgba(cmap(k % 10)) for k in range(10)])        # (10, 4)
+    light = 0.75 + 0.25 * colors                                         # the class colour at alpha 0.25 on white
+    light[:, 3] = 1.0
+    dark = np.array([0.2, 0.2, 0.2, 1.0])                               # the boundary
+    image = ax.imshow(np.ones((resolution, resolution, 4)), origin="lower", extent=(lo[0], hi[0], lo[1], hi[1]),
+                      interpolation="nearest", aspect="auto", zorder=0)
+    for k in range(int(y.max()) + 1):
         mine = y == k
-        ax.scatter(X[mine, 0], X[mine, 1], s=14, color=colors[k], edgecolor="k", linewidth=0.3, label=f"class {k}")
+        ax.scatter(X[mine, 0], X[mine, 1], s=14, color=colors[k % 10], edgecolor="k", linewidth=0.3, zorder=2,
+                   label=f"class {k}")
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
     ax.legend(fontsize=8, loc="upper right")
-    return label(ax, title, xlabel, ylabel)
+    label(ax, "Decision regions", xlabel, ylabel)
+
+    def draw(predict, title="Decision regions"):
+        regions = np.asarray(predict(grid)).astype(int).reshape(g1.shape) % 10   # (resolution, resolution)
+        edge = np.zeros(regions.shape, dtype=bool)                           # a cell whose neighbour differs
+        edge[:, 1:] |= regions[:, 1:] != regions[:, :-1]
+        edge[1:, :] |= regions[1:, :] != regions[:-1, :]
+        image.set_data(np.where(edge[..., None], dark, light[regions]))
+        ax.set_title(title)
+
+    return draw
 
 
 # --------------------------------------------------------------------------------------------------------

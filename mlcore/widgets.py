@@ -1,40 +1,156 @@
 """ipywidgets helpers shared by the notebooks.
 
-The course uses matplotlib's default inline backend. A widget here is a row of controls above an
-``Output`` area; every change of a control redraws a fresh figure into that area (everything expensive
-is computed once, up front, so a redraw costs one small figure). Every figure has a title and labelled
-axes (see :mod:`mlcore.plots`).
+A widget here is a row of controls above a figure. The figure is made once and kept for the widget's life;
+a change of a control updates its artists' data (lines, markers, titles, one image of decision regions)
+and renders it once, to a PNG that an ``ipywidgets.Image`` shows. Everything expensive (contour grids,
+error curves, a classifier's grid of points) is computed once per data set. A redraw so costs one Agg
+render of a small figure: no new figure, no layout pass (the layout is computed on the first render and
+then kept), no second render to find a tight bounding box as the inline backend's ``display(fig)`` does.
+Every figure has a title and labelled axes (see :mod:`mlcore.plots`).
+
+A widget lives only as long as its kernel: a saved notebook reopened later shows JupyterLab's "model not
+found" in its place, so every widget here is displayed with a one-line hint to run its cell again.
 
 Sections (append new helpers to the matching section, or start a new one at the end):
 
-- generic: :func:`interactive_figure`, :func:`log_slider`;
+- generic: :class:`FigureView`, :func:`explorer`, :func:`interactive_figure`, :func:`log_slider`;
 - finite differences (notebook 00): :func:`finite_difference_explorer`;
 - gradient descent on a two-parameter loss (notebook 01): :func:`descent_path`, :func:`descent_explorer`;
-- vanishing gradients through a deep stack (notebook 02): :func:`vanishing_gradients`.
+- vanishing gradients through a deep stack (notebook 02): :func:`vanishing_gradients`;
+- training a small network (notebook 05): :func:`live_training`, :func:`training_explorer`.
 """
 
+import io
+
 import numpy as np
-from IPython.display import clear_output, display
+from IPython.display import display
 
 from mlcore import plots
 from mlcore._lazy import LazyModule
 
 # Imported on first use: grading runs show no widgets and draw nothing.
 widgets = LazyModule("ipywidgets")
-plt = LazyModule("matplotlib.pyplot")
+
+RERUN_HINT = "Widget gone after reopening the notebook (“model not found”)? Run this cell again."
+NO_WIDGETS = "An interactive figure: run this cell in Jupyter to show it."
 
 # --------------------------------------------------------------------------------------------------------
 # Generic
 # --------------------------------------------------------------------------------------------------------
 
 
+class FigureView:
+    """A matplotlib figure kept for a widget's life, and the ``ipywidgets.Image`` (``image``) showing it.
+
+    Attributes ``fig`` and ``axes`` (one Axes, or an array of ``ncols``). :meth:`show` renders the figure
+    once and sends it; :meth:`png` only renders it. Artists passed to :meth:`animate` are the only ones a
+    change moves: the rest of the figure (axes, ticks, contours, static curves: most of the drawing time)
+    is rendered once and pasted back under them on every later render (matplotlib's blitting).
+    """
+
+    def __init__(self, ncols=1, *, width=5.0, height=3.8):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        # Not pyplot's: the inline backend would show it again at the end of the cell.
+        self.fig = Figure(figsize=(width * ncols, height), layout="constrained")
+        FigureCanvasAgg(self.fig)
+        axes = self.fig.subplots(1, ncols, squeeze=False).ravel()
+        self.axes = axes[0] if ncols == 1 else axes
+        self.image = widgets.Image(format="png")
+        self._dynamic, self._background = [], None
+
+    def animate(self, *artists):
+        """Redraw only ``artists`` (in this order, on top of the rest) on every later render.
+
+        Their limits and the axes' ticks must not change: whatever else a change touches is not redrawn."""
+        for artist in artists:
+            artist.set_animated(True)
+        self._dynamic += artists
+        self._background = None
+
+    def png(self):
+        """Render the figure; its PNG bytes (fast zlib level: the bytes only cross a local socket)."""
+        from PIL import Image
+
+        canvas = self.fig.canvas
+        if self._background is None:
+            canvas.draw()  # everything but the animated artists
+            if self._dynamic:
+                # Nothing but the animated artists changes from now on: keep this layout and this picture.
+                self.fig.set_layout_engine("none")
+                self._background = canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self._dynamic:
+            self.fig.draw_artist(artist)
+        out = io.BytesIO()
+        Image.fromarray(np.asarray(self.fig.canvas.buffer_rgba())).convert("RGB").save(out, format="png",
+                                                                                        compress_level=1)
+        return out.getvalue()
+
+    def show(self):
+        self.image.value = self.png()
+
+
+def explorer(view, controls, update, *, rows=None):
+    """A widget: ``controls`` above ``view``'s figure; every change calls ``update(**values)``, then renders.
+
+    Parameters
+    ----------
+    view : FigureView
+    controls : dict
+        name -> ipywidgets control (anything with a ``value`` trait).
+    update : callable
+        ``update(**values)`` updates the figure's artists; ``values`` maps each control's name to its value.
+    rows : list of ipywidgets widgets, optional
+        The layout (default: the controls in one row, then the figure).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        ``widget.redraw()`` redraws with the current values; ``widget.controls`` is ``controls``.
+    """
+
+    def redraw(_change=None):
+        update(**{name: control.value for name, control in controls.items()})
+        view.show()
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    ui = widgets.VBox(rows or [widgets.HBox(list(controls.values())), view.image])
+    ui.redraw, ui.controls, ui.view = redraw, controls, view
+    _with_rerun_hint(ui)
+    redraw()
+    return ui
+
+
+def _with_rerun_hint(ui):
+    """Display ``ui`` followed by :data:`RERUN_HINT` (an output of its own, so it stays when the widget is
+    gone); where widgets are not shown at all (a static view of the notebook) its text says what it is."""
+
+    def show():
+        bundle = ui._repr_mimebundle_()
+        bundle["text/plain"] = NO_WIDGETS
+        display(bundle, raw=True)
+        display({"text/plain": RERUN_HINT,
+                 "text/html": f"<small style='color: var(--jp-ui-font-color2, gray)'>{RERUN_HINT}</small>"},
+                raw=True)
+
+    ui._ipython_display_ = show
+    return ui
+
+
 def interactive_figure(draw, controls, *, ncols=1, width=5.0, height=3.8):
     """Controls above a figure that ``draw`` redraws whenever a control changes.
+
+    The figure is kept; its axes are cleared before each ``draw`` (for figures whose every artist depends
+    on the controls; a widget that only moves some artists uses :func:`explorer` directly).
 
     Parameters
     ----------
     draw : callable
-        ``draw(axes, **values)`` draws on fresh axes (one Axes, or an array of ``ncols``); ``values`` maps
+        ``draw(axes, **values)`` draws on cleared axes (one Axes, or an array of ``ncols``); ``values`` maps
         each control's name to its current value.
     controls : dict
         name -> ipywidgets control (anything with a ``value`` trait).
@@ -49,24 +165,14 @@ def interactive_figure(draw, controls, *, ncols=1, width=5.0, height=3.8):
         The widget (display it, or leave it as a cell's last expression). ``widget.redraw()`` redraws with
         the current values; ``widget.controls`` is ``controls``.
     """
-    out = widgets.Output()
+    view = FigureView(ncols, width=width, height=height)
 
-    def redraw(_change=None):
-        values = {name: control.value for name, control in controls.items()}
-        fig, axes = plots.subplots(ncols, width=width, height=height)
-        draw(axes, **values)
-        with out:
-            clear_output(wait=True)
-            display(fig)
-        plt.close(fig)  # the inline backend must not show it a second time at the end of the cell
+    def update(**values):
+        for ax in np.atleast_1d(view.axes):
+            ax.cla()
+        draw(view.axes, **values)
 
-    for control in controls.values():
-        control.observe(redraw, names="value")
-    ui = widgets.VBox([widgets.HBox(list(controls.values())), out])
-    ui.redraw = redraw
-    ui.controls = controls
-    redraw()
-    return ui
+    return explorer(view, controls, update)
 
 
 def log_slider(description, *, low, high, value, steps=60, readout_format=".3g", continuous_update=False):
@@ -119,30 +225,42 @@ def finite_difference_explorer(f, df, x, *, name="f", log10_h=-4.0, d2=None, d3=
         models["estimate h|f″|/2 + ε|f|/h"] = hs * abs(d2(x)) / 2 + roundoff
         models["estimate h²|f‴|/6 + ε|f|/h"] = hs**2 * abs(d3(x)) / 6 + roundoff
 
-    def draw(axes, log10_h):
+    view = FigureView(2, width=5.6, height=4.0)
+    ax, errors_ax = view.axes
+    t = np.linspace(x - 1.5, x + 1.5, 200)
+    ax.plot(t, f(t), color="k", lw=2, label=f"{name}(t)")
+    ax.plot(t, f(x) + df(x) * (t - x), color="gray", lw=1, label=f"tangent, slope {df(x):.6f}")
+    (forward_line,) = ax.plot(t, f(t), "--", color="tab:orange", label="forward")
+    (central_line,) = ax.plot(t, f(t), ":", color="tab:blue", lw=2, label="central")
+    (points,) = ax.plot([], [], "o", color="k", ms=4)
+    ax.set_ylim(f(t).min() - 0.5, f(t).max() + 0.5)
+    legend = ax.legend(fontsize=8, loc="lower center")
+    legend_texts = legend.get_texts()
+    plots.label(ax, "", "t", f"{name}(t)")
+    plots.plot_difference_errors(errors_ax, hs, forward, central, models=models)
+    move_marker = plots.difference_step_marker(errors_ax, hs, forward, central)
+    view.animate(forward_line, central_line, points, legend, ax.title, errors_ax.title,
+                 *errors_ax.get_lines()[-3:])  # the marker's line and dots
+
+    def update(log10_h):
         h = 10.0**log10_h
-        ax = axes[0]
-        t = np.linspace(x - 1.5, x + 1.5, 200)
         slope_fwd = (f(x + h) - f(x)) / h
         slope_cen = (f(x + h) - f(x - h)) / (2 * h)
-        ax.plot(t, f(t), color="k", lw=2, label=f"{name}(t)")
-        ax.plot(t, f(x) + df(x) * (t - x), color="gray", lw=1, label=f"tangent, slope {df(x):.6f}")
-        ax.plot(t, f(x) + slope_fwd * (t - x), "--", color="tab:orange", label=f"forward, slope {slope_fwd:.6f}")
-        ax.plot(t, f(x) + slope_cen * (t - x), ":", color="tab:blue", lw=2, label=f"central, slope {slope_cen:.6f}")
-        ax.plot([x - h, x, x + h], f(np.array([x - h, x, x + h])), "o", color="k", ms=4)
-        ax.set_ylim(f(t).min() - 0.5, f(t).max() + 0.5)
-        ax.legend(fontsize=8, loc="lower center")
-        plots.label(ax, f"Secants through x ± h, h = {h:.1e}", "t", f"{name}(t)")
-        plots.plot_difference_errors(
-            axes[1], hs, forward, central, h=h, models=models,
-            title=f"Errors at h = {h:.1e}: forward {abs(slope_fwd - df(x)):.1e}, central {abs(slope_cen - df(x)):.1e}",
-        )
+        forward_line.set_ydata(f(x) + slope_fwd * (t - x))
+        central_line.set_ydata(f(x) + slope_cen * (t - x))
+        legend_texts[2].set_text(f"forward, slope {slope_fwd:.6f}")
+        legend_texts[3].set_text(f"central, slope {slope_cen:.6f}")
+        points.set_data([x - h, x, x + h], f(np.array([x - h, x, x + h])))
+        ax.set_title(f"Secants through x ± h, h = {h:.1e}")
+        move_marker(h)
+        errors_ax.set_title(f"Errors at h = {h:.1e}: forward {abs(slope_fwd - df(x)):.1e}, "
+                            f"central {abs(slope_cen - df(x)):.1e}")
 
     slider = widgets.FloatSlider(
         value=log10_h, min=-16, max=0, step=0.25, description="log10(h)", continuous_update=False,
         layout=widgets.Layout(width="480px"),
     )
-    return interactive_figure(draw, {"log10_h": slider}, ncols=2, width=5.6, height=4.0)
+    return explorer(view, {"log10_h": slider}, update)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -233,21 +351,28 @@ def descent_explorer(loss, grad, theta0, *, p_values, q_values, lr_max, lr=None,
             return "slow crawl"
         return "converges"
 
-    def draw(axes, lr):
+    view = FigureView(2, width=5.2, height=4.0)
+    contours_ax, loss_ax = view.axes
+    plots.plot_loss_contours(contours_ax, P, Q, L, optimum=optimum, xlabel=names[0], ylabel=names[1])
+    draw_path = plots.path_plotter(contours_ax)
+    (loss_line,) = loss_ax.semilogy([], [], ".-", color="tab:red")
+    # Fixed limits (ticks drawn once): from below the grid's lowest loss to above its highest; a diverging
+    # path's losses run off the top, as its path runs off the contours.
+    loss_ax.set_xlim(0, steps)
+    loss_ax.set_ylim(max(float(np.min(L)), 1e-12) / 3, 10 * float(np.max(L)))
+    plots.label(loss_ax, "", "step", "loss")
+    view.animate(*contours_ax.get_lines()[-2:], loss_line, contours_ax.title, loss_ax.title)  # path and start
+
+    def update(lr):
         path, losses = path_for(lr)
-        plots.plot_loss_contours(
-            axes[0], P, Q, L, optimum=optimum, xlabel=names[0], ylabel=names[1],
-            title=f"lr = {lr:.3g} = {lr / lr_max:.2f} lr_max: {regime(lr)}",
-        )
-        plots.plot_path(axes[0], path, label_=f"{len(path) - 1} steps")
-        axes[0].legend(fontsize=8, loc="upper right")
-        ax = axes[1]
-        ax.semilogy(np.arange(len(losses)), losses, ".-", color="tab:red")
-        ax.set_xlim(0, steps)
-        plots.label(ax, f"Loss along the path (final {losses[-1]:.3g})", "step", "loss")
+        contours_ax.set_title(f"lr = {lr:.3g} = {lr / lr_max:.2f} lr_max: {regime(lr)}")
+        draw_path(path)
+        shown = np.where(np.isfinite(losses) & (losses > 0), losses, np.nan)  # a log axis shows neither
+        loss_line.set_data(np.arange(len(losses)), shown)
+        loss_ax.set_title(f"Loss along the path: {len(path) - 1} steps, final {losses[-1]:.3g}")
 
     slider = log_slider("learning rate", low=lr_max / 300, high=1.15 * lr_max, value=lr or 0.3 * lr_max)
-    return interactive_figure(draw, {"lr": slider}, ncols=2, width=5.2, height=4.0)
+    return explorer(view, {"lr": slider}, update)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -295,10 +420,42 @@ def vanishing_gradients(delta_norms, *, activations=("sigmoid", "tanh", "relu"),
 # --------------------------------------------------------------------------------------------------------
 
 
-def _train_and_draw(X, y, *, hidden, lr, batch_size, momentum, epochs, seed, show, title, redraws=3):
-    """Train a fresh ``MLP([2, hidden, K])`` (ReLU, softmax) and hand its loss curve and decision regions to
-    ``show(fig, text)`` ``redraws`` times during training (live) and once at the end (``text`` then gives
-    the training time, drawing excluded). Returns (model, history, seconds)."""
+class TrainingFigure:
+    """The loss curve and the decision regions of a small network as it trains, on a kept :class:`FigureView`.
+
+    :meth:`start` readies it for a run on a data set (the regions' grid is built once per data set),
+    :meth:`update` moves the curve and recolours the regions.
+    """
+
+    def __init__(self):
+        self.view = FigureView(2, width=4.6, height=3.8)
+        self.curve_ax, self.regions_ax = self.view.axes
+        (self.curve,) = self.curve_ax.semilogy([], [], color="tab:blue")
+        self.data = self.draw_regions = None
+
+    def start(self, X, y, epochs):
+        if self.data is None or self.data[0] is not X or self.data[1] is not y:
+            self.regions_ax.cla()
+            self.draw_regions = plots.decision_regions(self.regions_ax, X, y, resolution=160)
+            self.data = X, y
+        self.curve_ax.set_xlim(0, epochs)
+        self.epochs = epochs
+
+    def update(self, model, history, title):
+        losses = np.asarray(history["loss"], dtype=float)
+        self.curve.set_data(np.arange(len(losses)), np.where(np.isfinite(losses) & (losses > 0), losses, np.nan))
+        self.curve_ax.relim()
+        self.curve_ax.autoscale_view(scalex=False)
+        plots.label(self.curve_ax, f"Training loss ({len(losses)}/{self.epochs} epochs)", "epoch",
+                    "mean cross-entropy")
+        acc = history["accuracy"][-1] if history.get("accuracy") else float("nan")
+        self.draw_regions(model.predict, f"{title}: accuracy {acc:.2f}")
+
+
+def _train_and_draw(X, y, figure, *, hidden, lr, batch_size, momentum, epochs, seed, show, title, redraws=3):
+    """Train a fresh ``MLP([2, hidden, K])`` (ReLU, softmax), updating ``figure`` (a :class:`TrainingFigure`)
+    and calling ``show(text)`` ``redraws`` times during training (live) and once at the end (``text`` then
+    gives the training time, drawing excluded). Returns (model, history, seconds)."""
     import time
 
     from mlcore.mlp import MLP
@@ -308,23 +465,18 @@ def _train_and_draw(X, y, *, hidden, lr, batch_size, momentum, epochs, seed, sho
     model = MLP([X.shape[1], hidden, K], activation="relu", head="softmax", rng=seed)
     rng = np.random.default_rng(seed + 1)
     every = max(1, epochs // max(1, redraws))
+    figure.start(X, y, epochs)
     t0 = time.perf_counter()
     elapsed, drawing = [0.0], [0.0]  # training time only: the drawing time is subtracted
 
     def draw(history, final):
         start = time.perf_counter()
-        fig, axes = plots.subplots(2, width=4.6, height=3.8)
-        plots.plot_loss_curve(axes[0], history["loss"], title=f"Training loss ({len(history['loss'])}/{epochs} epochs)",
-                              xlabel="epoch", ylabel="mean cross-entropy")
-        axes[0].set_xlim(0, epochs)
-        acc = history["accuracy"][-1] if history.get("accuracy") else float("nan")
-        plots.plot_decision_regions(axes[1], model.predict, X, y, title=f"{title}: accuracy {acc:.2f}", resolution=100)
+        figure.update(model, history, title)
         text = ""
         if final:
             text = (f"trained {len(history['loss'])} epochs in {elapsed[0]:.2f} s "
                     f"(hidden width {hidden}, lr {lr:.3g}, batch {batch_size or 'full'}, momentum {momentum:g})")
-        show(fig, text)
-        plt.close(fig)
+        show(text)
         drawing[0] += time.perf_counter() - start
 
     def on_epoch(epoch, history):
@@ -346,18 +498,19 @@ def live_training(X, y, *, hidden=16, lr=0.1, batch_size=32, momentum=0.9, epoch
     Uses IPython display handles (not a widget), so the final figure stays in the saved notebook.
     Returns ``(model, history)``; see :func:`training_explorer` for the model and the settings.
     """
-    from IPython.display import Markdown
+    from IPython.display import Image, Markdown
 
     handle = display(Markdown("*training...*"), display_id=True)
     note = display(Markdown(""), display_id=True)
+    figure = TrainingFigure()
 
-    def show(fig, text):
-        handle.update(fig)
+    def show(text):
+        handle.update(Image(data=figure.view.png(), format="png"))
         if text:
             note.update(Markdown(text))
 
-    model, history, _ = _train_and_draw(X, y, hidden=hidden, lr=lr, batch_size=batch_size, momentum=momentum,
-                                        epochs=epochs, seed=seed, show=show, title=title)
+    model, history, _ = _train_and_draw(X, y, figure, hidden=hidden, lr=lr, batch_size=batch_size,
+                                        momentum=momentum, epochs=epochs, seed=seed, show=show, title=title)
     return model, history
 
 
@@ -393,31 +546,36 @@ def training_explorer(datasets, *, epochs=60, seed=0, lr=0.1, batch_size=32, mom
                                     continuous_update=False, style=style),
     }
     button = widgets.Button(description="Train", button_style="primary", icon="play")
-    out = widgets.Output()
+    figure = TrainingFigure()
+    status = widgets.HTML("Press <b>Train</b>.")
 
     def on_click(_=None):
         values = {name: c.value for name, c in controls.items()}
         X, y = datasets[values.pop("dataset")]
         button.disabled = True
+        status.value = "training..."
 
-        def show(fig, text):
-            with out:
-                clear_output(wait=True)
-                display(fig)
-                if text:
-                    print(text)
+        def show(text):
+            figure.view.show()
+            if text:
+                status.value = text
 
         try:
-            _train_and_draw(X, y, seed=seed, show=show, title=controls["dataset"].value, **values)
+            _train_and_draw(X, y, figure, seed=seed, show=show, title=controls["dataset"].value, **values)
         finally:
             button.disabled = False
 
     button.on_click(on_click)
     rows = [widgets.HBox([controls["dataset"], controls["batch_size"], button]),
             widgets.HBox([controls["lr"], controls["momentum"]]),
-            widgets.HBox([controls["hidden"], controls["epochs"]]), out]
+            widgets.HBox([controls["hidden"], controls["epochs"]]), figure.view.image, status]
     ui = widgets.VBox(rows)
     ui.controls, ui.train = controls, on_click
+    _with_rerun_hint(ui)
     if run:
         on_click()
+    else:  # the data, until the first run colours the regions
+        figure.start(*datasets[names[0]], epochs)
+        plots.label(figure.curve_ax, "Training loss (press Train)", "epoch", "mean cross-entropy")
+        figure.view.show()
     return ui
