@@ -235,6 +235,46 @@ def test_a_badly_declared_question_fails_at_import(kwargs, phrase):
         Question(**kwargs)
 
 
+# ----------------------------------------------------------------------------- q_relu_vanishing (notebook 02)
+# Misconception 7, "ReLU causes vanishing gradients": the right choice is the saturating sigmoid's stack.
+
+
+@pytest.mark.parametrize("value", ["b", "B", " b"])
+def test_q_relu_vanishing_right_choice_passes(value, capsys):
+    out = passes("q_relu_vanishing", value, capsys)
+    assert "dead units" in out  # the pass line says what the answer teaches
+
+
+# Each wrong choice: its own key, and a phrase found only in its own explanation.
+Q_RELU_WRONG = {
+    "a": ("q_choice_a", "relu' is 0 only where a unit is inactive"),
+    "c": ("q_choice_c", "the two stacks behave very differently"),
+    "d": ("q_choice_d", "'at most 1' is not 'equally'"),
+}
+
+
+@pytest.mark.parametrize("choice", sorted(Q_RELU_WRONG))
+def test_q_relu_vanishing_each_wrong_choice_has_its_own_key_and_explanation(choice):
+    key, phrase = Q_RELU_WRONG[choice]
+    error = failure("q_relu_vanishing", choice)
+    assert error.mistake == key
+    assert phrase in str(error)
+    for other, (_, other_phrase) in Q_RELU_WRONG.items():
+        if other != choice:
+            assert other_phrase not in str(error)
+
+
+def test_q_relu_vanishing_every_wrong_choice_is_tested():
+    question = EXERCISES["q_relu_vanishing"]
+    assert set(question.choices) - {"b"} == set(Q_RELU_WRONG)
+    assert {m.key for m in question.mistakes} == {key for key, _ in Q_RELU_WRONG.values()}
+
+
+@pytest.mark.parametrize("value, key", [(None, "not_implemented"), ("e", "q_not_a_choice"), ("relu", "q_not_a_choice")])
+def test_q_relu_vanishing_no_answer_or_no_choice(value, key):
+    assert failure("q_relu_vanishing", value).mistake == key
+
+
 # ----------------------------------------------------------------------------- q_applied_twice (notebook 03)
 # Misconception 4, the activation applied twice: sigma(sigma(z)) never goes below sigma(0) = 1/2.
 

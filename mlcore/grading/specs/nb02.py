@@ -19,6 +19,7 @@ import numpy as np
 
 from mlcore import activations as _activations
 from mlcore.grading.exercise import Exercise, Mistake
+from mlcore.grading.question import Question
 
 # Plain NumPy pieces for building the learners' wrong answers; never the guarded references.
 
@@ -432,3 +433,38 @@ LEAKY_RELU_PRIME = Exercise(
 )
 
 EXERCISES = (SIGMOID, SIGMOID_PRIME, TANH_PRIME, RELU_PRIME, LEAKY_RELU_PRIME)
+
+# ------------------------------------------------------------------------------------------------
+# Self-check question on misconception 7, "ReLU causes vanishing gradients" (notebook 02, section 6)
+# ------------------------------------------------------------------------------------------------
+
+Q_RELU_VANISHING = Question(
+    name="q_relu_vanishing",
+    prompt="which of two 10-layer stacks, sigmoid or ReLU, has vanishing gradients",
+    choices={
+        "a": "the ReLU stack: relu' is 0 wherever z <= 0",
+        "b": "the sigmoid stack: sigma' <= 1/4; relu' is exactly 1 along active units",
+        "c": "neither: at the usual scale the weights keep gradients the same size",
+        "d": "both, equally: every derivative is at most 1",
+    },
+    answer="b",
+    explanations={
+        "a": "relu' is 0 only where a unit is inactive. Wherever a unit is active relu' is exactly 1, so along "
+        "active units the gradient passes through a ReLU layer without shrinking (about 0.97 per layer in the "
+        "notebook's run, against 0.23 for the sigmoid). A unit that is inactive for every sample is a different "
+        "failure, a dead unit: its own weights stop learning, but the gradient reaching the layers below "
+        "through the other units does not vanish. Vanishing comes from saturating activations.",
+        "c": "at the usual scale the two stacks behave very differently: the sigmoid stack's gradient loses "
+        "a factor of about 4 per layer (a few millionths of the top layer's after ten layers), the ReLU "
+        "stack's only a few percent. Each layer multiplies by its weights and by f', and sigma' <= 1/4 "
+        "makes the difference, not the weights alone.",
+        "d": "'at most 1' is not 'equally': relu' is exactly 1 for every active unit, while sigma' is at most "
+        "1/4, and smaller still where z saturates the sigmoid. Measured in the notebook: about 0.23 per layer "
+        "for the sigmoid, 0.97 for ReLU.",
+    },
+    otherwise="",
+    why="Vanishing gradients come from saturating activations (sigma' <= 1/4, sigma' and tanh' -> 0 for large "
+    "|z|); ReLU passes gradients along active units unchanged, and its own failure mode is dead units.",
+)
+
+EXERCISES = EXERCISES + (Q_RELU_VANISHING,)
