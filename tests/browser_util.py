@@ -12,6 +12,7 @@ import json
 import os
 import re
 import secrets
+import shlex
 import shutil
 import socket
 import subprocess
@@ -193,6 +194,58 @@ class BinderEnv:
         return done
 
 
+def learn_command(readme=REPO / "README.md"):
+    """The README's Learn command: the ``bash`` block under **Learn**, one line."""
+    match = re.search(r"\*\*Learn\*\*.*?```bash\n(.+?)\n```", Path(readme).read_text(), re.S)
+    if not match:
+        raise ValueError(f"{readme} has no ```bash block under **Learn**")
+    return match.group(1).strip()
+
+
+def learn_steps(command):
+    """The Learn command split at ``&&``: (the install steps, the ``jupyter lab`` command), each an argv."""
+    steps = [shlex.split(part) for part in command.split("&&")]
+    if steps[-1][1:2] != ["lab"] or not steps[-1][0].endswith("jupyter"):
+        raise ValueError(f"the Learn command should end with `jupyter lab ...`: {command}")
+    return steps[:-1], steps[-1]
+
+
+_learn_env = None
+
+
+def learn_env(tmp_path_factory):
+    """The environment the README's Learn command builds, and its ``jupyter lab`` command (an argv).
+
+    In a fresh copy of the repository (``env.repo``), the install steps run as the README writes them, from
+    the repository root, with this interpreter as ``python3``; HOME and every Jupyter folder point into the
+    temporary tree. Built once per test session.
+    """
+    global _learn_env
+    if _learn_env is None:
+        env = BinderEnv(tmp_path_factory.mktemp("learn"))
+        copy_repo(env.repo)
+        env.home.mkdir()
+        env.venv = env.repo / ".venv"
+        env.bin = env.venv / "bin"
+        env.python = env.bin / "python"
+        install, lab = learn_steps(learn_command())
+        for argv in install:
+            env.run([sys.executable, *argv[1:]] if argv[0] == "python3" else argv)
+        _learn_env = env, lab
+    return _learn_env
+
+
+def venv_env(venv, root):
+    """A :class:`BinderEnv` over an environment that already exists (``venv``), e.g. the developer's own for
+    the benchmarks; ``root`` is a temporary folder for its HOME."""
+    env = BinderEnv(root)
+    env.venv = Path(venv)
+    env.bin = env.venv / ("Scripts" if os.name == "nt" else "bin")
+    env.python = env.bin / "python"
+    env.home.mkdir(parents=True, exist_ok=True)
+    return env
+
+
 def runtime_python_version():
     """The ``x.y`` that ``binder/runtime.txt`` pins (``python-x.y``)."""
     text = (BINDER / "runtime.txt").read_text().strip()
@@ -252,18 +305,23 @@ def free_port():
 
 
 class LabServer:
-    """``jupyter lab`` from ``env`` serving ``root`` on 127.0.0.1 with a random port and token."""
+    """``jupyter lab`` from ``env`` started in ``root``, on 127.0.0.1 with a random port and token.
 
-    def __init__(self, env, root, home, *, timeout=120):
+    ``command`` is the ``jupyter lab`` command line (an argv, run in ``root``), by default ``jupyter lab
+    --ServerApp.root_dir=<root>``; the test's own options (address, port, token, no browser, run as root)
+    are appended to it.
+    """
+
+    def __init__(self, env, root, home, *, command=None, timeout=120):
         self.root = Path(root)
         self.token = secrets.token_hex(16)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(home) / "jupyterlab.log"
+        command = command or [env.bin / "jupyter", "lab", f"--ServerApp.root_dir={self.root}"]
         args = [
-            env.bin / "jupyter", "lab", "--ip=127.0.0.1", f"--port={self.port}", "--ServerApp.port_retries=0",
+            *command, "--ip=127.0.0.1", f"--port={self.port}", "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={self.token}", "--allow-root", "--ServerApp.open_browser=False",
-            f"--ServerApp.root_dir={self.root}",
             # Lets the test read the notebook's state (kernel status, cell outputs); the UI is driven by clicks.
             "--LabApp.expose_app_in_browser=True",
         ]
@@ -300,6 +358,14 @@ class LabServer:
 
     def lab_url(self, relpath):
         return f"{self.url}/lab/tree/{relpath}?token={self.token}"
+
+    def shut_down_kernels(self):
+        """Delete every session (and so its kernel) the server runs."""
+        with urllib.request.urlopen(self.api("sessions")) as reply:
+            sessions = json.load(reply)
+        for session in sessions:
+            request = urllib.request.Request(self.api(f"sessions/{session['id']}"), method="DELETE")
+            urllib.request.urlopen(request).close()
 
     def log(self):
         if not self._log.closed:

@@ -22,6 +22,8 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from mlcore import jupyter_settings
+
 from browser_util import (
     BINDER,
     COURSE,
@@ -29,6 +31,7 @@ from browser_util import (
     binder_env,
     copy_course,
     error_outputs,
+    learn_command,
     notebook_params,
     runtime_python_version,
     solution_of,
@@ -119,15 +122,21 @@ def _nbgrader_server_extensions():
     return set(json.loads(config.read_text())["ServerApp"]["jpserver_extensions"])
 
 
-def test_postbuild_disables_every_instructor_tool_and_keeps_validate():
-    text = (BINDER / "postBuild").read_text()
+def test_learner_settings_disable_every_instructor_tool_and_keep_validate():
     plugins = _nbgrader_lab_plugins()
     assert LEARNER_LAB_PLUGIN in plugins and len(plugins) >= 5, plugins
-    disabled_plugins = set(re.findall(r"@jupyter/nbgrader:[a-z-]+", text))
-    assert disabled_plugins == plugins - {LEARNER_LAB_PLUGIN}
+    assert set(jupyter_settings.LAB_PLUGINS) == plugins - {LEARNER_LAB_PLUGIN}
     server_extensions = _nbgrader_server_extensions()
     assert INSTRUCTOR_SERVER_EXTENSIONS < server_extensions
-    assert set(re.findall(r"nbgrader\.server_extensions\.\w+", text)) == INSTRUCTOR_SERVER_EXTENSIONS
+    assert set(jupyter_settings.SERVER_EXTENSIONS) == INSTRUCTOR_SERVER_EXTENSIONS
+
+
+def test_postbuild_and_the_learn_command_share_the_learner_settings():
+    """One copy: binder/postBuild and the README's Learn command both run mlcore.jupyter_settings."""
+    commands = [line.strip() for line in (BINDER / "postBuild").read_text().splitlines()]
+    assert "python -m mlcore.jupyter_settings learner" in commands
+    assert "@jupyter/nbgrader" not in (BINDER / "postBuild").read_text(), "the plugin list lives in mlcore only"
+    assert "-m mlcore.jupyter_settings learner" in learn_command(REPO / "README.md")
 
 
 @pytest.fixture(scope="module")
@@ -228,18 +237,40 @@ def test_binder_environment_has_the_pins_and_the_learner_configuration(env, tmp_
     # mlcore installed into the environment (not imported from the repository folder).
     where = env.run([env.python, "-c", "import mlcore; print(mlcore.__file__)"], cwd=tmp_path).stdout.strip()
     assert Path(where).is_relative_to(env.venv), where
-    done = env.run([env.bin / "jupyter", "server", "extension", "list"])
-    server = done.stdout + done.stderr
-    listed = dict(re.findall(r"(nbgrader\.server_extensions\.\w+) \S*?(enabled|disabled)", _plain(server)))
-    assert listed["nbgrader.server_extensions.validate_assignment"] == "enabled", listed
-    for name in INSTRUCTOR_SERVER_EXTENSIONS:
-        assert listed[name] == "disabled", listed
-    done = env.run([env.bin / "jupyter", "labextension", "list"])
-    lab = _plain(done.stdout + done.stderr)
-    disabled = set(re.findall(r"^\s+(@jupyter/nbgrader:[a-z-]+)\s*$", lab.split("Disabled extensions:")[1], re.M))
-    assert disabled == _nbgrader_lab_plugins() - {LEARNER_LAB_PLUGIN}
+    assert re.search(r"nbgrader\.server_extensions\.validate_assignment \S*?enabled",
+                     _output(env, "server", "extension", "list"))
+    assert _tools(env) == (INSTRUCTOR_SERVER_EXTENSIONS, _nbgrader_lab_plugins() - {LEARNER_LAB_PLUGIN})
     # postBuild wrote its configuration into the environment only, nothing into HOME.
     assert not [f for f in env.home_after_build if "jupyter" in f], env.home_after_build
+    overrides = json.loads(jupyter_settings.overrides_path(env.venv).read_text())
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+
+
+def _output(env, *args):
+    done = env.run([env.bin / "jupyter", *args])
+    return _plain(done.stdout + done.stderr)
+
+
+def _tools(env):
+    """(server extensions, Lab plugins) of nbgrader that ``env`` has switched off."""
+    listed = re.findall(r"(nbgrader\.server_extensions\.\w+) \S*?(enabled|disabled)",
+                        _output(env, "server", "extension", "list"))
+    lab = _output(env, "labextension", "list")
+    disabled = lab.split("Disabled extensions:")[1] if "Disabled extensions:" in lab else ""
+    return ({name for name, state in listed if state == "disabled"},
+            set(re.findall(r"^\s+(@jupyter/nbgrader:[a-z-]+)\s*$", disabled, re.M)))
+
+
+@pytest.mark.slow
+def test_the_instructor_command_turns_the_tools_back_on(env):
+    learner = (INSTRUCTOR_SERVER_EXTENSIONS, _nbgrader_lab_plugins() - {LEARNER_LAB_PLUGIN})
+    assert _tools(env) == learner
+    try:
+        env.run([env.python, "-m", "mlcore.jupyter_settings", "instructor"])
+        assert _tools(env) == (set(), set())
+    finally:  # the environment is shared with the other tests: back to the learner's
+        env.run([env.python, "-m", "mlcore.jupyter_settings", "learner"])
+    assert _tools(env) == learner
 
 
 def _plain(text):

@@ -75,15 +75,7 @@ def page(browser, lab):
     page.set_default_timeout(WIDGET_TIMEOUT_MS)
     yield page
     page.close()
-    _shut_down_kernels(lab)
-
-
-def _shut_down_kernels(lab):
-    with urllib.request.urlopen(lab.api("sessions")) as reply:
-        sessions = json.load(reply)
-    for session in sessions:
-        request = urllib.request.Request(lab.api(f"sessions/{session['id']}"), method="DELETE")
-        urllib.request.urlopen(request).close()
+    lab.shut_down_kernels()
 
 
 # ---------------------------------------------------------------------------------------------------------
