@@ -42,11 +42,24 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
 ]
 
+# Before anything runs: the submission is graded in the source notebook's cell layout with only the learner's
+# answer cells copied in; edited metadata, extra or duplicated cells are flagged (instructor/structure.py).
+c.Autograde.sanitize_preprocessors = [
+    "instructor.structure.StructureCheck",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# The learner's kernel runs in a bubblewrap sandbox while autograding (instructor/kernel.py): no network, no
+# view of solutions/, the gradebook, this file or other students, resource limits. Validate is unaffected.
 # After the notebook ran, and outside the learner's kernel: a test cell earns its points only if each of
 # its check(...) calls printed its pass line. This catches a submission that silences failing checks by
 # changing how IPython runs cells (instructor/verify.py explains why no in-kernel check can).
 c.Autograde.autograde_preprocessors = [
-    "nbgrader.preprocessors.Execute",
+    "instructor.kernel.SandboxedExecute",
     # The score of every test cell is graded again outside the learner's kernel, in a sandboxed child process
     # that only gets plain data (instructor/cleanroom); a cell whose two verdicts differ is flagged.
     "instructor.cleanroom.CleanRoom",

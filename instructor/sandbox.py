@@ -272,8 +272,13 @@ def _parents(path, made):
     return args
 
 
+def allowed_env(environ):
+    """The variables of `environ` that may enter a sandbox (an allow-list: nothing secret, no HOME)."""
+    return {k: v for k, v in environ.items() if k.startswith(ENV_PREFIXES) or k in ENV_NAMES}
+
+
 def _env(home, tmp, extra):
-    env = {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIXES) or k in ENV_NAMES}
+    env = allowed_env(os.environ)
     bindir = os.path.dirname(sys.executable)
     env.update({"HOME": home, "TMPDIR": tmp, "USER": "learner", "PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin",
                 "PYTHONNOUSERSITE": "1", "MPLCONFIGDIR": f"{home}/.config/matplotlib"})
