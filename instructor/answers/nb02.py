@@ -11,7 +11,14 @@ from instructor.answers import blank, builders
 ASSIGNMENT = "02_sigmoid_derivative"
 
 #: Points of each test cell (as in the notebook).
-POINTS = {"sigmoid_tests": 1, "sigmoid_prime_tests": 1, "tanh_prime_tests": 1, "relu_prime_tests": 1, "leaky_relu_prime_tests": 1}
+POINTS = {
+    "sigmoid_tests": 1,
+    "sigmoid_prime_tests": 1,
+    "tanh_prime_tests": 1,
+    "relu_prime_tests": 1,
+    "leaky_relu_prime_tests": 1,
+    "q_relu_vanishing_tests": 1,
+}
 
 #: Which test cell grades which answer cell.
 TEST_OF = {
@@ -20,6 +27,7 @@ TEST_OF = {
     "tanh_prime_answer": "tanh_prime_tests",
     "relu_prime_answer": "relu_prime_tests",
     "leaky_relu_prime_answer": "leaky_relu_prime_tests",
+    "q_relu_vanishing_answer": "q_relu_vanishing_tests",
 }
 
 CORRECT = {
@@ -44,6 +52,9 @@ def relu_prime(z):
     "leaky_relu_prime_answer": """
 def leaky_relu_prime(z, alpha=0.01):
     return np.where(z > 0, 1.0, alpha)
+""",
+    "q_relu_vanishing_answer": """
+q_relu_vanishing = 'b'
 """,
 }
 
@@ -337,4 +348,13 @@ def leaky_relu_prime(z, alpha=0.01):
     g[z > 0] = 1
     return g
 """),
+})
+
+# ---------------------------------------------------------------------- self-check question q_relu_vanishing
+VARIANTS.update({
+    "q_relu_vanishing_answers_a": _wrong({"q_relu_vanishing_answer": "q_choice_a"}, q_relu_vanishing_answer="q_relu_vanishing = 'a'\n"),
+    "q_relu_vanishing_answers_c": _wrong({"q_relu_vanishing_answer": "q_choice_c"}, q_relu_vanishing_answer="q_relu_vanishing = 'c'\n"),
+    "q_relu_vanishing_answers_d": _wrong({"q_relu_vanishing_answer": "q_choice_d"}, q_relu_vanishing_answer="q_relu_vanishing = 'd'\n"),
+    "q_relu_vanishing_answers_e": _wrong({"q_relu_vanishing_answer": "q_not_a_choice"}, q_relu_vanishing_answer="q_relu_vanishing = 'e'\n"),
+    "q_relu_vanishing_answers_a_list": _wrong({"q_relu_vanishing_answer": "type"}, q_relu_vanishing_answer="q_relu_vanishing = ['b']\n"),
 })
