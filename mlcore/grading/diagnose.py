@@ -328,10 +328,19 @@ def _in_place(exercise, runs):
                 "in_place",
                 f"{exercise.name} changed its input {names} in place (for example with `-=`, `*=` or "
                 "an assignment into a slice). Functions must leave their inputs as they were: "
-                "compute into a new variable instead, e.g. `r = y_hat - y`.",
+                + _new_instead(run.modified[0], run.case.get(run.modified[0])),
                 run,
             )
     return None
+
+
+def _new_instead(name, value):
+    """How to compute without changing the input ``name``, in its own terms (an array or a list of them)."""
+    if isinstance(value, (list, tuple)):
+        return (f"build new arrays instead: `[p - step for p in {name}]` makes new ones, while `p -= step` in "
+                f"a loop over `{name}` changes the caller's.")
+    return (f"compute into a new array instead: `out = {name} * 2` makes a new one, while `{name} *= 2` "
+            f"changes the caller's.")
 
 
 def _whole_output_mistake(exercise, runs):
