@@ -103,3 +103,24 @@ def test_the_graph_figure_draws_every_step():
         plots.plt.close(fig)
     with pytest.raises(ValueError, match="step must be one of"):
         plots.plot_backprop_graph(ax, step="delta3")
+
+
+def test_the_notebook_prints_the_network_the_spec_grades():
+    """The numbers in notebook 04 (its array cell and its displayed matrices) are HAND_NETWORK's."""
+    import re
+
+    from nbgrader_harness import read_notebook, solution_path
+
+    nb = read_notebook(solution_path("04_delta_recursion"))
+    code = next(c.source for c in nb.cells if c.cell_type == "code" and "X_hand = " in c.source)
+    names = {}
+    exec(code.split("\nz1_hand")[0], {"np": np}, names)
+    for key in ("X", "W1", "b1", "W2", "b2", "y"):
+        assert np.array_equal(names[f"{key}_hand"], HAND_NETWORK[key]), key
+    text = next(c.source for c in nb.cells if c.cell_type == "markdown" and "2-2-1 network" in c.source)
+    matrices = re.findall(r"([Xy]|[Wb]\^\d) = \\begin\{pmatrix\}(.*?)\\end\{pmatrix\}", text)
+    assert len(matrices) == 6, matrices
+    for name, body in matrices:
+        rows = [[float(v) for v in row.split("&")] for row in body.split("\\\\")]
+        want = HAND_NETWORK[name.replace("^", "")]
+        assert np.array_equal(np.array(rows).reshape(want.shape), want), name

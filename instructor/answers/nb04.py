@@ -12,12 +12,14 @@ from instructor.answers import blank, builders
 ASSIGNMENT = "04_delta_recursion"
 
 #: Points of each test cell (as in the notebook).
-POINTS = {"hidden_delta_tests": 2, "layer_grads_tests": 2, "backward_tests": 3, "fixed_backward_tests": 3}
+POINTS = {"hidden_delta_tests": 2, "layer_grads_tests": 2, "hand_backward_tests": 2, "backward_tests": 3,
+          "fixed_backward_tests": 3}
 
 #: Which test cell grades which answer cell.
 TEST_OF = {
     "hidden_delta_answer": "hidden_delta_tests",
     "layer_grads_answer": "layer_grads_tests",
+    "hand_backward_answer": "hand_backward_tests",
     "backward_answer": "backward_tests",
     "fixed_backward_answer": "fixed_backward_tests",
 }
@@ -40,6 +42,21 @@ def {name}(params, cache, delta_L, act_prime):
 def _backward(name="backward", dW="cache.a[l - 1].T @ delta", db="delta.sum(axis=0)", back="delta @ W.T",
               at="cache.z[l - 1]"):
     return _BACKWARD.format(name=name, dW=dW, db=db, back=back, at=at)
+
+
+def _hand(delta2="[[2], [-1]]", delta1="[[2, 0], [-1, 1]]", dW1="[[-1, -1], [-2, 2]]", db1="[1, 1]",
+          dW2="[[1], [-2]]", db2="[1]"):
+    """The pen-and-paper answer cell of notebook 04's 2-2-1 network, with the numbers given."""
+    return f"""
+def hand_backward():
+    delta2 = {delta2}
+    delta1 = {delta1}
+    dW1 = {dW1}
+    db1 = {db1}
+    dW2 = {dW2}
+    db2 = {db2}
+    return delta2, delta1, dW1, db1, dW2, db2
+"""
 
 
 #: backward written with the learner's own hidden_delta and layer_grads, as notebook 04 suggests.
@@ -66,6 +83,7 @@ def layer_grads(a_prev, delta):
     db = delta.sum(axis=0)
     return dW, db
 """,
+    "hand_backward_answer": _hand(),
     "backward_answer": _backward(),
     "fixed_backward_answer": _backward("fixed_backward"),
 }
@@ -168,6 +186,20 @@ def hidden_delta(delta_next, W_next, z, act_prime):
                                        layer_grads_answer=_lg("a_prev.T @ (-delta)", "-delta.sum(axis=0)")),
     "layer_grads_keepdims": _wrong({"layer_grads_answer": "shape"},
                                    layer_grads_answer=_lg("a_prev.T @ delta", "delta.sum(axis=0, keepdims=True)")),
+
+    # ------------------------------------------------------------------ hand_backward (pen and paper)
+    # COURSE.md: the flipped sign (y - y_hat), W where W.T belongs (a transposed dW1), the missing f'.
+    "hand_backward_sign": _wrong({"hand_backward_answer": "sign_flipped"}, hand_backward_answer=_hand(
+        "[[-2], [1]]", "[[-2, 0], [1, -1]]", "[[1, 1], [2, -2]]", "[-1, -1]", "[[-1], [2]]", "[-1]")),
+    "hand_backward_dW1_transposed": _wrong({"hand_backward_answer": "dW_transposed"},
+                                           hand_backward_answer=_hand(dW1="[[-1, -2], [-1, 2]]")),
+    "hand_backward_missing_f_prime": _wrong({"hand_backward_answer": "missing_act_prime"}, hand_backward_answer=_hand(
+        delta1="[[2, -2], [-1, 1]]", dW1="[[-1, 1], [-2, 2]]", db1="[1, -1]")),
+    "hand_backward_half": _wrong({"hand_backward_answer": "half"}, hand_backward_answer=_hand(
+        "[[1], [-0.5]]", "[[1, 0], [-0.5, 0.5]]", "[[-0.5, -0.5], [-1, 1]]", "[0.5, 0.5]", "[[0.5], [-1]]",
+        "[0.5]")),
+    "hand_backward_db_mean": _wrong({"hand_backward_answer": "db_mean"},
+                                    hand_backward_answer=_hand(db1="[0.5, 0.5]", db2="[0.5]")),
 
     # ------------------------------------------------------------------ backward
     "backward_W_not_transposed": _wrong({"backward_answer": "W_not_transposed"},
@@ -342,6 +374,10 @@ def fixed_backward(params, cache, delta_L, act_prime):
         hidden_delta_answer=_hd("(delta_next.astype(np.float32) @ W_next.T.astype(np.float32)) * act_prime(z).astype(np.float32)"),
         layer_grads_answer=_lg("a_prev.astype(np.float32).T @ delta.astype(np.float32)", "delta.astype(np.float32).sum(axis=0)"),
     ),
+    # The hand-computed numbers as float arrays, vectors written flat and db2 as a plain number.
+    "correct_hand_flat": _right(hand_backward_answer=_hand(
+        "np.array([2.0, -1.0])", "np.array([[2.0, 0.0], [-1.0, 1.0]])", "np.array([[-1.0, -1.0], [-2.0, 2.0]])",
+        "(1, 1)", "[1, -2]", "1")),
     # backward built from the learner's own pieces (as the notebook suggests), all three written here.
     "correct_from_own_pieces": _right(
         hidden_delta_answer=_hd("np.multiply(delta_next.dot(W_next.T), act_prime(z))"),
