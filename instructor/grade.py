@@ -36,6 +36,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from . import sandbox
 from .course import Course, GradingSetupError, ensure_tools_on_path
 
 GRADED = "graded"
@@ -52,7 +53,10 @@ STATE_DIR = ".classroom"
 MANIFEST = "grading_manifest.json"
 CLASS_CSV = "class_grades.csv"
 NBGRADER_CSV = "grades.csv"
-CSV_FIELDS = ["student", "assignment", "notebook", "score", "max_score", "status", "reason"]
+CSV_FIELDS = ["student", "assignment", "notebook", "score", "max_score", "status", "reason", "flags"]
+# The `flags` column: what an instructor should look at although a score was given (suspected tampering,
+# an edited notebook structure, a check silenced in the kernel, learner code run without the sandbox).
+NOT_SANDBOXED = "not sandboxed (--no-sandbox)"
 
 # nbgrader's Execute preprocessor appends an error output with this name when a cell hits the timeout.
 TIMEOUT_ENAME = "CellTimeoutError"
@@ -263,7 +267,10 @@ def _worker_main(spec_json):
     from nbgrader.apps import NbGraderAPI
 
     course = Course.load(spec["course_dir"], spec["db_url"])
-    api = NbGraderAPI(config=course.config(timeout=spec.get("timeout")))
+    config = course.config(timeout=spec.get("timeout"))
+    if not spec.get("sandbox", True):
+        config.SandboxedExecute.sandbox = False  # the instructor's explicit --no-sandbox
+    api = NbGraderAPI(config=config)
     expected = spec["notebooks"]
     for line in sys.stdin:
         task = json.loads(line)
@@ -388,7 +395,7 @@ class _Worker:
 
 
 def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout=None, force=False,
-                progress=True, csv_path=None, log=print):
+                progress=True, csv_path=None, log=print, no_sandbox=False):
     """Autograde, generate feedback and export every submission of `assignments` (default: all).
 
     Parameters
@@ -406,12 +413,19 @@ def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout
         Per-cell timeout in seconds (``Execute.timeout``); default: the course configuration's.
     force : bool
         Regrade submissions even when they are unchanged since the last run.
+    no_sandbox : bool
+        Run learner code without the bubblewrap sandbox (instructor.sandbox). Without this, a machine
+        without bubblewrap raises GradingSetupError; with it, every row graded so says so in its flags.
 
     Returns
     -------
     ClassResult
     """
     t0 = time.perf_counter()
+    try:
+        sandboxed = sandbox.require(no_sandbox) and not no_sandbox
+    except sandbox.SandboxUnavailable as exc:
+        raise GradingSetupError(str(exc)) from None
     course = _open_course(course_dir, db_url)
     assignments = _chosen_assignments(course, assignments)
     notebooks = ensure_assignments(course, assignments)
@@ -424,8 +438,10 @@ def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout
     if plan.todo:
         t_grading = time.perf_counter()
         _enter_students(course, plan.todo)
-        events = run_workers(course, plan.todo, notebooks, workers=workers, timeout=timeout)
+        events = run_workers(course, plan.todo, notebooks, workers=workers, timeout=timeout, sandboxed=sandboxed)
         errors = _record(events, records, plan, progress, save=lambda: save_manifest(course.root, manifest))
+        for student, a in plan.todo:
+            records.setdefault(f"{a}/{student}", {})["sandboxed"] = sandboxed
         errors += _unreported(plan, records, errors)
         save_manifest(course.root, manifest)
         grading_seconds = time.perf_counter() - t_grading
@@ -491,7 +507,7 @@ def _enter_students(course, todo):
 # ------------------------------------------------------------------------------------------- worker pool
 
 
-def run_workers(course, todo, notebooks, *, workers, timeout):
+def run_workers(course, todo, notebooks, *, workers, timeout, sandboxed=True):
     """Grade `todo` in `workers` processes; yield ``("grade", Outcome)`` and ``("feedback", dict)`` as they come.
 
     The only place that knows how the work is spread: each worker takes one student (all that student's
@@ -503,7 +519,8 @@ def run_workers(course, todo, notebooks, *, workers, timeout):
     tasks, results = queue.Queue(), queue.Queue()
     for student, assigns in by_student.items():
         tasks.put({"op": "autograde", "student": student, "assignments": assigns})
-    spec = {"course_dir": str(course.root), "db_url": course.db_url, "timeout": timeout, "notebooks": notebooks}
+    spec = {"course_dir": str(course.root), "db_url": course.db_url, "timeout": timeout, "notebooks": notebooks,
+            "sandbox": sandboxed}
     (course.root / STATE_DIR).mkdir(exist_ok=True)
     pool = [_Worker(i, spec, course.root / STATE_DIR / f"worker-{i}.log")
             for i in range(max(1, min(int(workers), len(by_student))))]
@@ -611,8 +628,27 @@ def class_rows(course, assignments, notebooks, records):
                 rows.append({"student": student, "assignment": a, "notebook": nb,
                              "score": score if score == "" else round(float(score), 4),
                              "max_score": max_score if max_score == "" else round(float(max_score), 4),
-                             "status": status, "reason": "; ".join(reasons)})
+                             "status": status, "reason": "; ".join(reasons),
+                             "flags": "; ".join(_flags(course, student, a, nb, records.get(f"{a}/{student}", {})))})
     return rows
+
+
+def _flags(course, student, assignment, notebook, record):
+    """What the grading steps flagged about one submitted notebook (the CSV's `flags` column)."""
+    from .cleanroom import flags as flagfile
+    from .report import mistakes_in
+    from .verify import MISTAKE as TAMPERED
+
+    folder = course.folder("autograded", student, assignment)
+    mine = [f for f in flagfile.read_flags(folder) if f.get("notebook") == notebook]
+    found = [flagfile.summary(mine)] if mine else []
+    graded = folder / f"{notebook}.ipynb"
+    if graded.exists():
+        found += [f"{notebook}/{cell}: {TAMPERED}" for cell, keys in sorted(mistakes_in(graded).items())
+                  if TAMPERED in keys]
+    if record.get("sandboxed") is False:
+        found.append(NOT_SANDBOXED)
+    return found
 
 
 def _scores(gb, nb, assignment, student, usable):
@@ -661,6 +697,16 @@ def summary(result):
         lines.append(f"{len(flagged)} submission(s) need manual grading:")
         for (s, a), reason in sorted(flagged.items()):
             lines.append(f"  {s} / {a}: {reason}")
+    suspicious = {}
+    for r in result.rows:
+        if r.get("flags") and r["flags"] != NOT_SANDBOXED:
+            suspicious.setdefault((r["student"], r["assignment"]), []).append(r["flags"].replace(f"; {NOT_SANDBOXED}", ""))
+    if suspicious:
+        lines.append(f"{len(suspicious)} submission(s) flagged for an instructor to look at (flags column):")
+        for (s, a), notes in sorted(suspicious.items()):
+            lines.append(f"  {s} / {a}: {'; '.join(notes)}")
+    if any(r.get("flags", "").endswith(NOT_SANDBOXED) for r in result.rows):
+        lines.append("learner code ran WITHOUT the sandbox (--no-sandbox) for the rows flagged so")
     if result.errors:
         lines.append(f"{len(result.errors)} submission(s) could not be graded because grading itself broke:")
         for o in result.errors:
