@@ -28,6 +28,10 @@ How to add an exercise (copy the pattern of ``nb01.py``):
    ``collect`` for generators.
 6. Add tests in ``tests/test_grading_nbXX.py``: every mistake fails with its key, several correct
    forms (loops, einsum, float32) pass, visible and hidden.
+
+A self-check question (the learner answers with a value, ``check("q_name", q_name)``) is a
+:class:`~mlcore.grading.question.Question` in the same ``EXERCISES`` tuple; that module shows how to
+declare one. Its tests go in ``tests/test_questions.py``.
 """
 
 import importlib
