@@ -239,7 +239,7 @@ def _raised(exercise, runs, lab=None):
     said = f"{name} raised {type(error).__name__}{raised.where(error)}: {error}."
     meaning = raised.advice(error)
     if isinstance(error, ZeroDivisionError):
-        return Diagnosis("divide_by_zero", f"{said} That is {meaning}", run)
+        return Diagnosis("divide_by_zero", f"{said} {meaning}", run)
     dependence = probes.shape_dependence(exercise, runs, lab) if lab is not None else None
     if dependence is not None:
         condition, involved = dependence
@@ -255,6 +255,7 @@ def _raised(exercise, runs, lab=None):
             "shape_dependent",
             f"{said} It runs only when {condition}"
             + (f" ({known})" if known else "")
+            + (" (a single number, not an array)" if condition.endswith(".ndim == 0") else "")
             + f" and raises otherwise{confusion}."
             + (f" {meaning}" if meaning else ""),
             run,
@@ -556,13 +557,15 @@ def _only_where_a_size_is_one(exercise, runs, bad_runs):
 def factor_candidates(sizes):
     """Named factors for one case, simplest first: ``[(expression, value), ...]``.
 
-    Constants 2, 1/2, 4, 1/4; for each size s: s, 1/s, s/2, 2/s, 2*s, 1/(2*s); for each pair of
-    sizes s, t: s*t, s/t, t/s.
+    Constants 2, 1/2, 4, 1/4; for each size s: s, 1/s, s/2, 2/s, 2*s, 1/(2*s), s/(s-1); for each pair
+    of sizes s, t: s*t, s/t, t/s.
     """
     found = list(CONSTANTS.items())
     for s, v in sizes.items():
         found += [(s, v), (f"1/{s}", 1 / v), (f"{s}/2", v / 2), (f"2/{s}", 2 / v)]
         found += [(f"2*{s}", 2 * v), (f"1/(2*{s})", 1 / (2 * v))]
+        # a mean taken over s - 1 (the sample variance's correction) instead of s
+        found += [(f"{s}/({s}-1)", v / (v - 1) if v > 1 else np.inf)]
     for (s, v), (t, w) in itertools.combinations(sizes.items(), 2):
         found += [(f"{s}*{t}", v * w), (f"{s}/{t}", v / w), (f"{t}/{s}", w / v)]
     return found
@@ -584,6 +587,9 @@ def _factor_hint(part, expression):
     meanings = part.exercise.size_meanings
     if expression in meanings:
         return f"did you forget to divide by {expression} ({meanings[expression]})?"
+    if expression.endswith("-1)"):
+        size = expression.split("/")[0]
+        return f"did you divide by {size} - 1 instead of by {size}? The mean divides by the number of terms."
     if expression.startswith("1/") and expression[2:] in meanings:
         return f"did you divide by {expression[2:]} ({meanings[expression[2:]]}) where you should not?"
     return f"look for a missing or extra factor {expression}."

@@ -123,6 +123,10 @@ def input_transforms(case):
             for m in names:
                 if m != n and _float_list(case[m]):
                     found.append((
+                        "applied_twice", f"{m} multiplied by {n}", f"{n} multiplies {m} once more than it should.",
+                        lambda c, n=n, m=m: _with(c, **{m: _map(c[m], lambda a: c[n] * a)}),
+                    ))
+                    found.append((
                         "dampened", f"{m} multiplied by (1 - {n})",
                         f"a dampened or moving-average convention (e.g. v' = {n}·v + (1 - {n})·g); the contract "
                         f"has no factor (1 - {n}).",
@@ -133,7 +137,8 @@ def input_transforms(case):
             continue
         found += [
             ("scaled_input", f"2·{n} in place of {n}",
-             f"a factor 2 inside the formula: {n} is doubled somewhere (e.g. tanh(z) where tanh(z/2) belongs).",
+             f"a factor 2 inside the formula: {n} is doubled somewhere"
+             + (" (e.g. tanh(z) where tanh(z/2) belongs)." if n == "z" else "."),
              lambda c, n=n: _with(c, **{n: _map(c[n], lambda a: 2.0 * a)})),
             ("scaled_input", f"{n}/2 in place of {n}",
              f"a factor 1/2 inside the formula: {n} is halved somewhere it should not be.",
@@ -257,6 +262,10 @@ def perturbations(case):
             if 0 < value < 1:
                 new = min(new, 0.5 * (1 + value))  # stays a learning rate or a momentum
             found.append((name, f"{name} = {new:.3g} in place of {value:.3g}", _with(case, **{name: new})))
+        elif isinstance(value, np.ndarray) and value.dtype.kind in "iu" and value.size > 1:
+            new = np.roll(value, 1)
+            if not np.array_equal(new, value):
+                found.append((name, f"{name} rolled by one place", _with(case, **{name: new})))
         elif callable(value):
             other = _other_derivative(value)
             if other is not None:
@@ -420,10 +429,10 @@ def _shift_invariance(part, lab):
 
 def _size_table(exercise, case):
     sizes = dict(exercise.sizes(**case))
-    if not sizes:
+    if not sizes:  # an elementwise function: what can matter is how many entries and axes its input has
         first = next((n for n, v in case.items() if isinstance(v, np.ndarray)), None)
         if first is not None:
-            sizes = {f"{first}.size": int(case[first].size)}
+            sizes = {f"{first}.size": int(case[first].size), f"{first}.ndim": int(case[first].ndim)}
     return sizes
 
 
@@ -437,6 +446,8 @@ def _predicates(names):
     for s in names:
         found.append((f"{s} == 1", lambda z, s=s: z[s] == 1, (s,)))
         found.append((f"{s} > 1", lambda z, s=s: z[s] > 1, (s,)))
+        found.append((f"{s} == 0", lambda z, s=s: z[s] == 0, (s,)))
+        found.append((f"{s} > 0", lambda z, s=s: z[s] > 0, (s,)))
     return found
 
 
@@ -456,7 +467,8 @@ def shape_dependence(exercise, runs, lab):
                 observed.append((_size_table(exercise, case), probe.error is None))
     if all(ok for _, ok in observed) or not any(ok for _, ok in observed):
         return None
-    names = sorted(set.intersection(*(set(z) for z, _ in observed)))
+    common = set.intersection(*(set(z) for z, _ in observed))
+    names = [n for n in observed[0][0] if n in common]  # in the order the exercise names them
     for description, runs_when, involved in _predicates(names):
         if all(runs_when(z) == ok for z, ok in observed):
             return description, involved

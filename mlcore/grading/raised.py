@@ -67,48 +67,51 @@ _ADVICE = (
     (("ValueError",), r"truth value of an array",
      "`if`, `and`, `or`, `not` or Python's max/min ask one yes/no question of a whole array. Work "
      "elementwise instead: np.where(z > 0, a, b), np.maximum(z, 0), or the comparison (z > 0) itself."),
-    (("TypeError",), r"only (length-1|size-1|integer scalar) arrays",
-     "a function from Python's math module (math.exp, math.log...) or float() received an array: use "
+    (("TypeError",), r"only (length-1|size-1|0-dimensional|integer scalar) arrays",
+     "A function from Python's math module (math.exp, math.log...) or float() received an array: use "
      "NumPy's np.exp, np.log..., which work on every entry."),
     (("ValueError",), r"matmul|not aligned|core dimension",
-     "a matrix product A @ B needs A's number of columns to equal B's number of rows: write down the shape "
+     "A matrix product A @ B needs A's number of columns to equal B's number of rows: write down the shape "
      "of each factor and check which one needs a .T."),
     (("ValueError",), r"could not be broadcast",
-     "an elementwise operation on two arrays whose shapes do not fit: print the shapes (a transposed array, "
+     "An elementwise operation on two arrays whose shapes do not fit: print the shapes (a transposed array, "
      "a sum without keepdims=True, or a sum over the wrong axis)."),
     (("IndexError",), r"out of bounds for axis",
-     "an index past the end of an axis: a size meant for one axis used for another (N rows where K columns "
+     "An index past the end of an axis: a size meant for one axis used for another (N rows where K columns "
      "are meant), or a loop that runs one step too far."),
+    (("TypeError",), r"len\(\) of unsized object",
+     "len() of a single number (a 0-d array): use z.size or z.shape, and loop over every entry with "
+     "np.ndindex(z.shape), or better, work on the whole array at once."),
     (("IndexError",), r"too many indices",
-     "more indices than the array has axes: e.g. y[:, 0] or y[i, j] on a 1-D array."),
+     "More indices than the array has axes: e.g. y[:, 0] or y[i, j] on a 1-D array."),
     (("IndexError",), r"tuple index out of range",
-     "a shape entry that does not exist: x.shape[1] of a 1-D array? Use x.size or x.shape[0]."),
+     "A shape entry that does not exist: x.shape[1] of a 1-D array? Use x.size or x.shape[0]."),
     (("IndexError",), r"arrays used as indices must be of integer",
-     "an index array of floats: labels used as indices must be integers (y.astype(int))."),
+     "An index array of floats: labels used as indices must be integers (y.astype(int))."),
     (("ValueError", "AxisError", "numpy.exceptions.AxisError"), r"axis \d+ is out of bounds",
-     "an axis the array does not have: a 1-D array has only axis 0."),
+     "An axis the array does not have: a 1-D array has only axis 0."),
     (("ValueError",), r"cannot reshape",
-     "a reshape to a size that does not hold the same number of entries: check the sizes you pass."),
+     "A reshape to a size that does not hold the same number of entries: check the sizes you pass."),
     (("ValueError",), r"not enough values to unpack|too many values to unpack",
-     "unpacking a shape (N, D = x.shape) or a pair into the wrong number of names: a 1-D array's shape has "
+     "Unpacking a shape (N, D = x.shape) or a pair into the wrong number of names: a 1-D array's shape has "
      "one entry."),
     (("ValueError",), r"setting an array element with a sequence|inhomogeneous",
-     "an array built from pieces of different lengths."),
+     "An array built from pieces of different lengths."),
     (("TypeError",), r"unsupported operand type|can't multiply sequence|can only concatenate list",
-     "arithmetic on a Python list: + concatenates lists and * repeats them. Use NumPy arrays (np.asarray)."),
+     "Arithmetic on a Python list: + concatenates lists and * repeats them. Use NumPy arrays (np.asarray)."),
     (("AttributeError",), r"'list' object has no attribute",
-     "a Python list where a NumPy array is meant: convert it with np.asarray, or keep arrays throughout."),
+     "A Python list where a NumPy array is meant: convert it with np.asarray, or keep arrays throughout."),
     (("TypeError",), r"positional argument|unexpected keyword argument",
-     "the function's parameters differ from the contract: keep the exact signature of the exercise."),
+     "The function's parameters differ from the contract: keep the exact signature of the exercise."),
     (("NameError",), r"",
-     "a name your function uses is not defined: a typo, or a variable that exists only in another cell "
+     "A name your function uses is not defined: a typo, or a variable that exists only in another cell "
      "(the function must compute everything from its own arguments)."),
     (("UnboundLocalError",), r"",
-     "a variable used before it is assigned: on some path through the function it is never set."),
+     "A variable used before it is assigned: on some path through the function it is never set."),
     (("ZeroDivisionError",), r"",
-     "a division by zero with Python numbers: a denominator is 0 on this input (e.g. N - 1 with N = 1)."),
+     "A division by zero with Python numbers: a denominator is 0 on this input (e.g. N - 1 with N = 1)."),
     (("RecursionError",), r"",
-     "the function calls itself: did you name a helper like the graded function, or call it inside?"),
+     "The function calls itself: did you name a helper like the graded function, or call it inside?"),
 )
 
 
@@ -141,15 +144,22 @@ def events(warnings):
 def cause(warnings):
     """``(key, words)`` for the first cause of a non-finite result among the recorded events, or None.
 
-    A division by zero or an overflow is the origin; an invalid operation (inf - inf, 0/0, 0 * inf) usually
-    follows from one, so it is named only when nothing else happened.
+    An overflow is named first (a later log(0) or 0/0 often follows from it), then a division by zero; an
+    invalid operation (inf - inf, 0/0, 0 * inf) usually follows from one of them, so it is named only when
+    nothing else happened.
     """
     found = events(warnings)
+    for event, op in found:
+        if event == "overflow":
+            source = "np.exp of a large number (e^x passes float64's largest value, about 1.8e308, for x > 709.8)" \
+                if op in ("exp", "exp2", "expm1", "cosh", "sinh") else f"a result too large for float64 in {op}"
+            return "overflow", f"an overflow: {source}. Rewrite the formula so that no intermediate value explodes."
     for event, op in found:
         if event == "divide by zero" and op in _LOGS:
             return "log_of_zero", (
                 f"np.{op} received 0 (log 0 = -inf): a probability that is exactly 0 (or exactly 1, inside "
-                "log(1 - p)) reached the logarithm. Clip it first, e.g. np.clip(p, 1e-12, 1 - 1e-12)."
+                "log(1 - p)) reached the logarithm: clip it first, e.g. np.clip(p, 1e-12, 1 - 1e-12); or a sum "
+                "of exponentials underflowed to 0 (np.exp(-1000) is 0): subtract each row's maximum first."
             )
         if event == "divide by zero":
             return "divide_by_zero", (
@@ -157,11 +167,6 @@ def cause(warnings):
                 "on this input, e.g. N - 1 with N = 1, a difference of equal values, or a product with p(1 - p) "
                 "at p = 0 or 1."
             )
-    for event, op in found:
-        if event == "overflow":
-            source = "np.exp of a large number (e^x passes float64's largest value, about 1.8e308, for x > 709.8)" \
-                if op in ("exp", "exp2", "expm1", "cosh", "sinh") else f"a result too large for float64 in {op}"
-            return "overflow", f"an overflow: {source}. Rewrite the formula so that no intermediate value explodes."
     for event, op in found:
         if event == "invalid value":
             what = {

@@ -593,6 +593,47 @@ def _minibatch_mistakes():
     return tuple(whole + parts)
 
 
+def _batch_sizes_text(sizes):
+    """'5 batches of 7 and 1 of 3' for the sizes [7, 7, 7, 7, 7, 3]."""
+    counts = {}
+    for size in (int(v) for v in sizes):
+        counts[size] = counts.get(size, 0) + 1
+    parts = [f"{n} batch{'es' if n > 1 else ''} of {size}" for size, n in counts.items()]
+    return " and ".join(parts) if parts else "no batches"
+
+
+def _explain_batches(label, expected, got, case):
+    """Words about samples and batches for one wrong property of the summary (see :func:`summarize_batches`)."""
+    N, bs = _N(case["X"]), case["batch_size"]
+    if label == "batches[0]":
+        if got == 1:
+            return "repeated_samples", (
+                f"Some samples appear more than once in one pass over the N = {N} samples (batches that overlap, "
+                "a last batch padded with earlier samples, or samples drawn with replacement). " + _ONCE
+            )
+        return "missing_samples", f"Some of the N = {N} samples never appear in any batch. " + _ONCE
+    if label == "batches[1]":
+        return "pairs_broken", _MB_WORDS["pairs_broken"]
+    if label == "batches[2]":
+        want, have = np.asarray(expected, dtype=float), np.asarray(got, dtype=float)
+        total = int(have.sum())
+        why = (
+            "more samples than the data set has" if total > N
+            else "fewer samples than the data set has" if total < N
+            else "the right number of samples, split differently"
+        )
+        return "batch_sizes", (
+            f"With N = {N} samples and batch_size = {bs}, one pass gives {_batch_sizes_text(want)}, but yours "
+            f"gives {_batch_sizes_text(have)}: {why}. Cut the shuffled order into consecutive slices of batch_size "
+            "(range(0, N, batch_size)); the last one holds what is left over."
+        )
+    if label == "batches[3]":
+        return ("not_shuffled", _MB_WORDS["not_shuffled"]) if got == 1 else ("neighbours_only", _NEIGHBOURS)
+    if label == "batches[4]":
+        return ("global_rng", _MB_WORDS["global_rng"]) if got == 1 else ("ignores_rng", _MB_WORDS["ignores_rng"])
+    return None
+
+
 MINIBATCHES = Exercise(
     name="minibatches",
     reference=_reference_minibatches,
@@ -602,6 +643,7 @@ MINIBATCHES = Exercise(
     mistakes=_minibatch_mistakes(),
     guarded=("minibatches",),
     collect=summarize_batches,
+    explain=_explain_batches,
 )
 
 EXERCISES = (GD_STEP, MOMENTUM_STEP, MINIBATCHES)
