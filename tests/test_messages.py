@@ -5,7 +5,7 @@ import pytest
 from mlcore.grading.messages import has_tag, mistakes_in, pass_line, pass_pattern, tag, tagged
 
 
-@pytest.mark.parametrize("key", ["factor", "sign", "no_return", "a.b-c_1"])
+@pytest.mark.parametrize("key", ["factor", "sign", "no_return", "a.b-c_1", "W_not_transposed+act_prime_at_a"])
 def test_a_tagged_line_gives_its_key_back(key):
     line = tagged("mse_grad is off by a factor of 2.", key)
     assert line.endswith(f"[mistake: {key}]")

@@ -13,9 +13,13 @@ to a dict with
 ``mistakes``
     test-cell grade_id -> the mistake key (``mlcore.grading``'s ``[mistake: key]``) the feedback of that
     cell must name; failing cells only.
+``diagnoses``, ``says`` (optional)
+    test-cell grade_id -> every key its check names, in order; -> words its failure message contains.
 
-The tests autograde every variant (``tests/test_autograde_XX.py``) and the synthetic-class generator
-(``instructor.synthetic``) samples them. :func:`catalogue` finds every module by listing this folder.
+Three readers: ``tests/test_catalogue.py`` runs every variant's checks in-process (visible and hidden);
+``tests/test_autograde_XX.py`` autogrades every variant with nbgrader; the synthetic-class generator
+(``instructor.synthetic``) samples them. Adding a learner answer is one entry in one ``VARIANTS``;
+:func:`catalogue` finds every module by listing this folder.
 """
 
 import importlib
@@ -44,16 +48,22 @@ def blank(points):
 def builders(correct, points, test_of):
     """The two variant builders of one assignment, given its ``CORRECT``, ``POINTS`` and ``TEST_OF``.
 
-    ``wrong(mistakes, **answers)``: the correct answers with some replaced; ``mistakes`` maps answer cell ->
-    mistake key, and the test cells grading those answer cells get 0 points. ``right(**answers)``: correct
-    answers written differently, full points.
+    ``wrong(mistakes, says=None, **answers)``: the correct answers with some replaced; ``mistakes`` maps
+    answer cell -> the mistake key its test cell must name (or a tuple: every key the check names, in
+    order), and the test cells grading those answer cells get 0 points; ``says``: words the failure
+    message must contain. ``right(**answers)``: correct answers written differently, full points.
     """
 
-    def wrong(mistakes, **answers):
+    def wrong(mistakes, says=None, **answers):
         merged = dict(correct, **answers)
-        failing = {test_of[cell]: key for cell, key in mistakes.items()}
-        pts = {test: (0 if test in failing else full) for test, full in points.items()}
-        return {"answers": merged, "points": pts, "mistakes": failing}
+        keys = {test_of[cell]: (key if isinstance(key, tuple) else (key,)) for cell, key in mistakes.items()}
+        pts = {test: (0 if test in keys else full) for test, full in points.items()}
+        variant = {"answers": merged, "points": pts, "mistakes": {test: k[0] for test, k in keys.items()}}
+        if any(isinstance(key, tuple) for key in mistakes.values()):
+            variant["diagnoses"] = keys  # the check must name exactly these keys
+        if says:
+            variant["says"] = {test: says for test in keys}
+        return variant
 
     def right(**answers):
         return wrong({}, **answers)

@@ -7,20 +7,20 @@
   item-analysis report and the synthetic class read the key back from it.
 
 Which key names which mistake is :mod:`mlcore.grading.diagnose`'s business: this module writes any key
-that is a plain word (letters, digits, ``_ . -``) and parses it back unchanged. No tag at all means no
-diagnosed mistake; :func:`mistakes_in` then returns an empty list, never a key.
+that is a plain word (letters, digits, ``_ . - +``; ``+`` joins the keys of several bugs) and parses it
+back unchanged. No tag at all means no diagnosed mistake; :func:`mistakes_in` then returns an empty list.
 """
 
 import re
 
-_KEY = r"[A-Za-z0-9_.\-]+"
+_KEY = r"[A-Za-z0-9_.+\-]+"
 _TAG = re.compile(rf"\[mistake:\s*({_KEY})\s*\]")
 
 
 def tag(key):
     """``[mistake: key]``, the tag that ends a diagnosis line."""
     if not isinstance(key, str) or not re.fullmatch(_KEY, key):
-        raise ValueError(f"a mistake key is a non-empty word of letters, digits, '_', '.', '-'; got {key!r}")
+        raise ValueError(f"a mistake key is a non-empty word of letters, digits, '_', '.', '-', '+'; got {key!r}")
     return f"[mistake: {key}]"
 
 
