@@ -89,4 +89,4 @@ def test_catalogue_entry_is_graded_as_listed(assignment, name):
             error = _failure(exercise, namespace[exercise], hidden)
             assert error is not None, (exercise, hidden)
             assert exact is None or error.mistakes == exact, (exercise, hidden, str(error))
-            assert says is None or re.search(re.escape(says), str(error)), (exercise, hidden, str(error))
+            assert all(re.search(re.escape(words), str(error)) for words in says or ()), (exercise, hidden, str(error))

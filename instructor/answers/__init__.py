@@ -50,8 +50,8 @@ def builders(correct, points, test_of):
 
     ``wrong(mistakes, says=None, **answers)``: the correct answers with some replaced; ``mistakes`` maps
     answer cell -> the mistake key its test cell must name (or a tuple: every key the check names, in
-    order), and the test cells grading those answer cells get 0 points; ``says``: words the failure
-    message must contain. ``right(**answers)``: correct answers written differently, full points.
+    order), and the test cells grading those answer cells get 0 points; ``says``: words (one str or a
+    tuple) the failure message must contain. ``right(**answers)``: correct answers written differently.
     """
 
     def wrong(mistakes, says=None, **answers):
@@ -62,7 +62,7 @@ def builders(correct, points, test_of):
         if any(isinstance(key, tuple) for key in mistakes.values()):
             variant["diagnoses"] = keys  # the check must name exactly these keys
         if says:
-            variant["says"] = {test: says for test in keys}
+            variant["says"] = {test: (says,) if isinstance(says, str) else tuple(says) for test in keys}
         return variant
 
     def right(**answers):

@@ -52,39 +52,42 @@ VARIANTS = {
     "correct": _right(),
 
     # ------------------------------------------------------------------ mse
-    "mse_sum_not_mean": _wrong({"mse_answer": "factor"}, mse_answer="""
+    "mse_sum_not_mean": _wrong({"mse_answer": ("factor",)}, "y.size times", mse_answer="""
 def mse(y, y_hat):
     return float(np.sum((y - y_hat) ** 2))
 """),
-    "mse_rmse": _wrong({"mse_answer": "rmse"}, mse_answer="""
+    "mse_rmse": _wrong({"mse_answer": ("rmse",)}, "square root", mse_answer="""
 def mse(y, y_hat):
     return float(np.sqrt(np.mean((y - y_hat) ** 2)))
 """),
-    "mse_half_convention": _wrong({"mse_answer": "factor"}, mse_answer="""
+    "mse_half_convention": _wrong({"mse_answer": ("factor",)}, "½", mse_answer="""
 def mse(y, y_hat):
     return 0.5 * float(np.mean((y - y_hat) ** 2))
 """),
-    "mse_returns_none": _wrong({"mse_answer": "no_return"}, mse_answer="""
+    "mse_returns_none": _wrong({"mse_answer": ("no_return",)}, "return", mse_answer="""
 def mse(y, y_hat):
     loss = float(np.mean((y - y_hat) ** 2))
 """),
 
     # ------------------------------------------------------------------ mse_grad: COURSE.md's misconceptions
     # ŷ − y with the loss still a mean: the 2/n is dropped (a factor n/2).
-    "mse_grad_dropped_2_over_n": _wrong({"mse_grad_answer": "factor"}, mse_grad_answer="""
+    "mse_grad_dropped_2_over_n": _wrong(
+        {"mse_grad_answer": ("factor",)},
+        ("y.size/2 times", "drop the 2/y.size", "learning rate silently depends on the batch size"),
+        mse_grad_answer="""
 def mse_grad(y, y_hat):
     return y_hat - y
 """),
-    "mse_grad_flipped_sign": _wrong({"mse_grad_answer": "sign"}, mse_grad_answer="""
+    "mse_grad_flipped_sign": _wrong({"mse_grad_answer": ("sign",)}, "wrong sign", mse_grad_answer="""
 def mse_grad(y, y_hat):
     return 2.0 * (y - y_hat) / y.size
 """),
     # ------------------------------------------------------------------ mse_grad: the framework's diagnoses
-    "mse_grad_forgot_2": _wrong({"mse_grad_answer": "factor"}, mse_grad_answer="""
+    "mse_grad_forgot_2": _wrong({"mse_grad_answer": ("factor",)}, "is 1/2 times", mse_grad_answer="""
 def mse_grad(y, y_hat):
     return (y_hat - y) / y.size
 """),
-    "mse_grad_forgot_mean": _wrong({"mse_grad_answer": "factor"}, mse_grad_answer="""
+    "mse_grad_forgot_mean": _wrong({"mse_grad_answer": ("factor",)}, "is y.size times", mse_grad_answer="""
 def mse_grad(y, y_hat):
     return 2.0 * (y_hat - y)
 """),
@@ -92,7 +95,7 @@ def mse_grad(y, y_hat):
 def mse_grad(y, y_hat):
     return (2.0 * (y_hat - y) / y.size).T
 """),
-    "mse_grad_in_place": _wrong({"mse_grad_answer": "in_place"}, mse_grad_answer="""
+    "mse_grad_in_place": _wrong({"mse_grad_answer": ("in_place",)}, "in place", mse_grad_answer="""
 def mse_grad(y, y_hat):
     y_hat -= y                      # changes the caller's array
     y_hat *= 2.0 / y.size
@@ -120,30 +123,33 @@ def mse_grad(y, y_hat):
 """),
 
     # ------------------------------------------------------------------ linear_mse_grads: COURSE.md's misconceptions
-    "linear_dropped_2_over_n": _wrong({"linear_mse_grads_answer": "factor"}, linear_mse_grads_answer="""
+    "linear_dropped_2_over_n": _wrong({"linear_mse_grads_answer": ("factor", "factor")}, "N/2 times",
+                                      linear_mse_grads_answer="""
 def linear_mse_grads(X, y, w, b):
     residual = X @ w + b - y
     return X.T @ residual, float(np.sum(residual))
 """),
-    "linear_flipped_sign": _wrong({"linear_mse_grads_answer": "sign"}, linear_mse_grads_answer="""
+    "linear_flipped_sign": _wrong({"linear_mse_grads_answer": ("sign", "sign")}, "wrong sign", linear_mse_grads_answer="""
 def linear_mse_grads(X, y, w, b):
     N = X.shape[0]
     residual = y - (X @ w + b)
     return 2.0 / N * (X.T @ residual), 2.0 / N * float(np.sum(residual))
 """),
     # ------------------------------------------------------------------ linear_mse_grads: the framework's diagnoses
-    "linear_forgot_mean": _wrong({"linear_mse_grads_answer": "factor"}, linear_mse_grads_answer="""
+    "linear_forgot_mean": _wrong({"linear_mse_grads_answer": ("factor", "factor")}, "average over the batch",
+                                 linear_mse_grads_answer="""
 def linear_mse_grads(X, y, w, b):
     residual = X @ w + b - y
     return 2.0 * (X.T @ residual), 2.0 * float(np.sum(residual))
 """),
-    "linear_forgot_2": _wrong({"linear_mse_grads_answer": "factor"}, linear_mse_grads_answer="""
+    "linear_forgot_2": _wrong({"linear_mse_grads_answer": ("factor", "factor")}, "is 1/2 times", linear_mse_grads_answer="""
 def linear_mse_grads(X, y, w, b):
     N = X.shape[0]
     residual = X @ w + b - y
     return (X.T @ residual) / N, float(np.sum(residual)) / N
 """),
-    "linear_x_not_transposed": _wrong({"linear_mse_grads_answer": "x_not_transposed"}, linear_mse_grads_answer="""
+    "linear_x_not_transposed": _wrong({"linear_mse_grads_answer": ("x_not_transposed",)}, "Xᵀ belongs",
+                                      linear_mse_grads_answer="""
 def linear_mse_grads(X, y, w, b):
     N = X.shape[0]
     residual = X @ w + b - y
@@ -156,13 +162,14 @@ def linear_mse_grads(X, y, w, b):
     residual = X @ w + b - y.reshape(-1, 1)
     return 2.0 / N * (X.T @ residual), 2.0 / N * float(np.sum(residual))
 """),
-    "linear_missing_bias": _wrong({"linear_mse_grads_answer": "missing_b"}, linear_mse_grads_answer="""
+    "linear_missing_bias": _wrong({"linear_mse_grads_answer": ("missing_b",)}, "bias", linear_mse_grads_answer="""
 def linear_mse_grads(X, y, w, b):
     N = X.shape[0]
     residual = X @ w - y
     return 2.0 / N * (X.T @ residual), 2.0 / N * float(np.sum(residual))
 """),
-    "linear_db_not_summed": _wrong({"linear_mse_grads_answer": "db_not_summed"}, linear_mse_grads_answer="""
+    "linear_db_not_summed": _wrong({"linear_mse_grads_answer": ("db_not_summed",)}, "sum the per-sample terms",
+                                   linear_mse_grads_answer="""
 def linear_mse_grads(X, y, w, b):
     N = X.shape[0]
     residual = X @ w + b - y
@@ -324,5 +331,196 @@ def mae_grad(y, y_hat):
 def mae_grad(y, y_hat):
     y32, y_hat32 = y.astype(np.float32), y_hat.astype(np.float32)
     return np.where(y_hat32 > y32, 1.0, np.where(y_hat32 < y32, -1.0, 0.0)).astype(np.float32) / np.prod(y.shape)
+"""),
+})
+
+# ---------------------------------------------------------------------- more ways to write each function, with
+# the keys the check must name (all of them, in order) and the words its message must say
+VARIANTS.update({
+    "mse_mae": _wrong({"mse_answer": ("mae",)}, "absolute", mse_answer="""
+def mse(y, y_hat):
+    return np.mean(np.abs(y - y_hat))
+"""),
+    "mse_square_of_mean": _wrong({"mse_answer": ("square_of_mean",)}, "mean of the squares", mse_answer="""
+def mse(y, y_hat):
+    return np.mean(y - y_hat) ** 2
+"""),
+    "mse_divide_by_len": _wrong({"mse_answer": ("len_not_size",)}, "len(y)", mse_answer="""
+def mse(y, y_hat):
+    return np.sum((y - y_hat) ** 2) / len(y)
+"""),
+    "mse_per_column": _wrong({"mse_answer": ("not_scalar",)}, "single number", mse_answer="""
+def mse(y, y_hat):
+    return np.mean((y - y_hat) ** 2, axis=0)
+"""),
+    "mse_forgot_square": _wrong({"mse_answer": ("forgot_square",)}, "without squaring", mse_answer="""
+def mse(y, y_hat):
+    return np.mean(y - y_hat)
+"""),
+    # Any single number is some multiple of another: an offset is a mismatch, not a "factor".
+    "mse_offset": _wrong({"mse_answer": ("not_zero_at_target",)}, "is not 0 when y_hat = y", mse_answer="""
+def mse(y, y_hat):
+    return np.mean((y - y_hat) ** 2) + 1e-3
+"""),
+    "mse_matrix_product": _wrong({"mse_answer": ("not_scalar",)}, "should be a single number", mse_answer="""
+def mse(y, y_hat):
+    return (y - y_hat).T @ (y - y_hat) / len(y)
+"""),
+    "mse_grad_divide_by_len": _wrong({"mse_grad_answer": ("len_not_size",)}, "len(y)", mse_grad_answer="""
+def mse_grad(y, y_hat):
+    return 2 * (y_hat - y) / len(y)
+"""),
+    "mse_grad_loss_terms": _wrong({"mse_grad_answer": ("loss_not_gradient",)}, "derivative", mse_grad_answer="""
+def mse_grad(y, y_hat):
+    return (y_hat - y) ** 2 / y.size
+"""),
+    "mse_grad_mean_of_gradient": _wrong({"mse_grad_answer": ("shape",)}, "single number", mse_grad_answer="""
+def mse_grad(y, y_hat):
+    return np.mean(2 * (y_hat - y))
+"""),
+    "mse_grad_absolute_value": _wrong({"mse_grad_answer": ("sign",)}, "absolute value", mse_grad_answer="""
+def mse_grad(y, y_hat):
+    return 2 * np.abs(y_hat - y) / y.size
+"""),
+    "linear_db_as_array": _wrong({"linear_mse_grads_answer": ("not_scalar",)}, "float", linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    r = X @ w + b - y
+    return 2 / len(y) * X.T @ r, 2 / len(y) * np.sum(r, keepdims=True)
+"""),
+    "linear_dw_not_summed": _wrong({"linear_mse_grads_answer": ("dw_not_summed",)}, "sums those",
+                                   linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    r = X @ w + b - y
+    return 2 / len(y) * X * r[:, None], 2 * r.mean()
+"""),
+    "linear_mean_over_d": _wrong({"linear_mse_grads_answer": ("mean_over_d", "mean_over_d")}, "divided by D",
+                                 linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    r = X @ w + b - y
+    return 2 / X.shape[1] * X.T @ r, 2 / X.shape[1] * r.sum()
+"""),
+    # db sums the (N, N) table: N times too big, which the second diagnosis says.
+    "linear_broadcast_column_prediction": _wrong({"linear_mse_grads_answer": ("shape", "factor")}, "broadcasting",
+                                                 linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    y_hat = X @ w[:, None] + b      # (N, 1)
+    r = y_hat - y                   # (N, N)
+    return 2 / len(y) * (X.T @ r), 2 / len(y) * r.sum()
+"""),
+    "linear_reuses_y": _wrong({"linear_mse_grads_answer": ("in_place",)}, "y in place", linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    y_hat = X @ w + b
+    y_hat -= y
+    y -= y                          # "reuse" y's memory
+    return 2 / len(X) * X.T @ y_hat, 2 / len(X) * y_hat.sum()
+"""),
+    "linear_wrong_axis": _wrong({"linear_mse_grads_answer": ("wrong_axis",)}, "axis=1", linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    r = X @ w + b - y
+    return 2 / len(y) * np.sum(X.T * r, axis=0), 2 * r.mean()
+"""),
+    "linear_divide_by_x_size": _wrong({"linear_mse_grads_answer": ("factor", "factor")}, "X.size",
+                                      linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    r = X @ w + b - y
+    return 2 / X.size * X.T @ r, 2 / X.size * r.sum()
+"""),
+    "linear_db_dw_order": _wrong({"linear_mse_grads_answer": ("order",)}, "(db, dw) instead of (dw, db)",
+                                 linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    r = X @ w + b - y
+    return 2 / len(y) * r.sum(), 2 / len(y) * X.T @ r
+"""),
+    "correct_numpy_scalars": _right(
+        mse_answer="""
+def mse(y, y_hat):
+    return np.mean((y - y_hat) ** 2)
+""",
+        mse_grad_answer="""
+def mse_grad(y, y_hat):
+    return np.subtract(y_hat, y) / (y.size / 2)
+""",
+        linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    r = X.dot(w) + b - y
+    return 2 * np.mean(X * r[:, None], axis=0), float(2 * np.mean(r))
+""",
+    ),
+    "correct_zero_d_arrays": _right(
+        mse_answer="""
+def mse(y, y_hat):
+    return np.asarray(np.square(y_hat - y).sum() / np.size(y))
+""",
+        mse_grad_answer="""
+def mse_grad(y, y_hat):
+    return np.einsum("...,->...", y_hat - y, 2.0 / y.size)
+""",
+        linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    r = X @ w + b - y
+    return 2 / len(y) * X.T @ r, np.asarray(2 / len(y) * r.sum())
+""",
+    ),
+    "correct_norm_and_lists": _right(
+        mse_answer="""
+def mse(y, y_hat):
+    return float(np.linalg.norm(y - y_hat) ** 2 / y.size)
+""",
+        mse_grad_answer="""
+def mse_grad(y, y_hat):
+    g = np.zeros_like(y_hat)
+    n = y.size
+    for index in np.ndindex(*y.shape):
+        g[index] = 2 * (y_hat[index] - y[index]) / n
+    return g
+""",
+        linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    r = (X @ w + b - y) * (2 / len(X))
+    return [r @ X, r.sum()]
+""",
+    ),
+    "correct_float32_casts": _right(
+        mse_answer="""
+def mse(y, y_hat):
+    r = (y - y_hat).astype(np.float32)
+    return np.mean(r * r)
+""",
+        mse_grad_answer="""
+def mse_grad(y, y_hat):
+    return (2 * (y_hat.astype(np.float32) - y.astype(np.float32)) / y.size).astype(np.float32)
+""",
+        linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    X32, y32, w32 = X.astype(np.float32), y.astype(np.float32), w.astype(np.float32)
+    r = X32 @ w32 + np.float32(b) - y32
+    return (2 / len(y) * X32.T @ r), np.float32(2 / len(y) * r.sum())
+""",
+    ),
+    "correct_loops_written_out": _right(
+        mse_grad_answer="""
+def mse_grad(y, y_hat):
+    return -2.0 / np.size(y) * (y - y_hat)
+""",
+        linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    N, D = X.shape
+    dw = np.zeros(D)
+    db = 0.0
+    for i in range(N):
+        y_hat_i = 0.0
+        for j in range(D):
+            y_hat_i += X[i, j] * w[j]
+        y_hat_i += b
+        for j in range(D):
+            dw[j] += 2 * (y_hat_i - y[i]) * X[i, j] / N
+        db += 2 * (y_hat_i - y[i]) / N
+    return dw, db
+""",
+    ),
+    "correct_einsum_mean": _right(linear_mse_grads_answer="""
+def linear_mse_grads(X, y, w, b):
+    r = np.einsum("nd,d->n", X, w) + b - y
+    return 2 * np.einsum("nd,n->d", X, r) / len(y), 2 * r.mean()
 """),
 })
