@@ -21,6 +21,7 @@ POINTS = {
     "softmax_cross_entropy_tests": 1,
     "softmax_cross_entropy_grad_tests": 2,
     "bce_with_logits_tests": 1,
+    "q_applied_twice_tests": 1,
 }
 
 #: Which test cell grades which answer cell.
@@ -64,6 +65,7 @@ def softmax_cross_entropy_grad(y, z):
 def bce_with_logits(y, z):
     return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
 """,
+    "q_applied_twice_answer": "\nq_applied_twice = 0.5\n",
 }
 
 
@@ -74,6 +76,18 @@ VARIANTS = {
     # ------------------------------------------------------------------ nothing written, everything right
     "blank": blank(POINTS),
     "correct": _right(),
+
+    # ------------------------------------------------------------------ q_applied_twice (self-check question)
+    # COURSE.md's "activation applied twice": each listed wrong answer, a number nobody listed, a word.
+    **{
+        f"q_applied_twice_{name}": _wrong({"q_applied_twice_answer": key}, q_applied_twice_answer=f"\nq_applied_twice = {value}\n")
+        for name, value, key in (
+            ("zero", "0", "applied_once"), ("upper_end", "0.731", "upper_end"), ("one", "1.0", "applied_once_upper"),
+            ("slope", "0.25", "slope_not_value"), ("negative_input", "0.269", "negative_input"),
+            ("other", "0.6", "q_other"), ("word", '"half"', "type"),
+        )
+    },
+    "q_applied_twice_as_fraction": _right(q_applied_twice_answer='\nq_applied_twice = "1/2"\n'),
 
     # ------------------------------------------------------------------ binary_cross_entropy
     "bce_unclipped": _wrong({"binary_cross_entropy_answer": "unclipped_log"}, binary_cross_entropy_answer="""
