@@ -240,7 +240,7 @@ def _raised(exercise, runs, lab=None):
     meaning = raised.advice(error)
     if isinstance(error, ZeroDivisionError):
         return Diagnosis("divide_by_zero", f"{said} {meaning}", run)
-    dependence = probes.shape_dependence(exercise, runs, lab) if lab is not None else None
+    dependence = probes.shape_dependence(exercise, runs, lab, _fails) if lab is not None else None
     if dependence is not None:
         condition, involved = dependence
         meanings = exercise.size_meanings
@@ -253,7 +253,7 @@ def _raised(exercise, runs, lab=None):
         )
         return Diagnosis(
             "shape_dependent",
-            f"{said} It runs only when {condition}"
+            f"{said} It works only when {condition}"
             + (f" ({known})" if known else "")
             + (" (a single number, not an array)" if condition.endswith(".ndim == 0") else "")
             + f" and raises otherwise{confusion}."
@@ -517,7 +517,7 @@ def _non_finite(part):
     if not bad_runs:
         return None
     # Prefer a case whose warnings say what happened; among those, a case without a size of 1.
-    run = max(bad_runs, key=lambda r: (raised.cause(r.warnings) is not None, not _degenerate(part.exercise, r)))
+    run = max(bad_runs, key=lambda r: (raised.priority(r.warnings), not _degenerate(part.exercise, r)))
     got, expected = as_numbers(part.got(run)), part.expected(run)
     where = ~np.isfinite(got) & np.isfinite(expected)
     index = tuple(int(i) for i in np.argwhere(where)[0])

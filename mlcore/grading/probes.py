@@ -26,7 +26,7 @@ import numpy as np
 from mlcore.grading.compare import as_numbers, close
 
 PROBE_BUDGET = 40  # learner calls one diagnosis may spend on probes
-CHANGED = 100  # a reference value counts as changed when it moves by this many tolerances
+CHANGED = 10  # a reference value counts as changed when it moves by this many tolerances
 
 
 class Lab:
@@ -193,14 +193,17 @@ def near_miss(part, lab):
     rtol = part.exercise.rtol
     transforms = lab.cached("transforms", lambda: _all_transforms(judged))
     for i, (key, description, advice, transform) in enumerate(transforms):
-        ok = True
+        ok, explained = True, 0
         for run in judged:
             moved = lab.cached(("moved", i, id(run)), lambda run=run, transform=transform: _moved(lab, run, transform))
+            if moved is None:
+                continue  # the transformed case is outside the function's domain (e.g. beta = 1)
             want = part.value(moved)
             if want is None or not np.all(np.isfinite(want)) or not close(part.got(run), want, rtol):
                 ok = False
                 break
-        if ok:
+            explained += run in failing
+        if ok and explained:
             return key, f"{part.named()} equals what the right formula gives with {description}: {advice}", failing[0]
     for key, description, advice, f in OUTPUT_IDENTITIES:
         ok = True
@@ -259,8 +262,8 @@ def perturbations(case):
             found.append((name, f"{name} changed", _with(case, **{name: new})))
         elif _float_scalar(value):
             new = value * 1.37 + (0.11 if value == 0 else 0.0)
-            if 0 < value < 1:
-                new = min(new, 0.5 * (1 + value))  # stays a learning rate or a momentum
+            if 0 < value < 1:  # a learning rate or a momentum: a clear change that stays in (0, 1)
+                new = 3 * value if value < 0.3 else 0.5 * (1 + value)
             found.append((name, f"{name} = {new:.3g} in place of {value:.3g}", _with(case, **{name: new})))
         elif isinstance(value, np.ndarray) and value.dtype.kind in "iu" and value.size > 1:
             new = np.roll(value, 1)
@@ -451,10 +454,11 @@ def _predicates(names):
     return found
 
 
-def shape_dependence(exercise, runs, lab):
-    """``(condition, sizes names, runs)`` when the function raises exactly on the cases that break a size
-    condition (e.g. "N == K"), checked on the check's cases and on extra probe cases; else None."""
-    observed = [(_size_table(exercise, run.case), run.error is None) for run in runs]
+def shape_dependence(exercise, runs, lab, fails):
+    """``(condition, size names)`` when the function raises exactly on the cases that break a size condition
+    (e.g. "N == K"), or is right exactly on the cases that meet it (it raises on some others), judged on the
+    check's cases and on extra probe cases; else None. ``fails(exercise, run)`` judges a run's value."""
+    observed = [(_size_table(exercise, run.case), run) for run in runs]
     if lab.probe is not None:
         rng = np.random.default_rng(2024)
         try:
@@ -464,12 +468,15 @@ def shape_dependence(exercise, runs, lab):
         for case in extra:
             probe = lab.run(case)
             if probe is not None:
-                observed.append((_size_table(exercise, case), probe.error is None))
-    if all(ok for _, ok in observed) or not any(ok for _, ok in observed):
-        return None
+                observed.append((_size_table(exercise, case), probe))
     common = set.intersection(*(set(z) for z, _ in observed))
     names = [n for n in observed[0][0] if n in common]  # in the order the exercise names them
-    for description, runs_when, involved in _predicates(names):
-        if all(runs_when(z) == ok for z, ok in observed):
-            return description, involved
+    ran = [(z, run.error is None) for z, run in observed]
+    right = [(z, run.error is None and run.expected is not None and not fails(exercise, run)) for z, run in observed]
+    for table in (ran, right):
+        if all(ok for _, ok in table) or not any(ok for _, ok in table):
+            continue
+        for description, runs_when, involved in _predicates(names):
+            if all(runs_when(z) == ok for z, ok in table):
+                return description, involved
     return None

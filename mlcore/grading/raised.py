@@ -181,3 +181,9 @@ def cause(warnings):
             }.get(op, f"an invalid operation in {op}")
             return "nan", f"an invalid operation, {what}, which gives NaN."
     return None
+
+
+def priority(warnings):
+    """How telling a run's events are: 3 an overflow, 2 a division by zero, 1 an invalid operation, 0 none."""
+    found = {event for event, _ in events(warnings)}
+    return 3 if "overflow" in found else 2 if "divide by zero" in found else 1 if found else 0
