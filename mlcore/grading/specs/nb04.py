@@ -29,6 +29,7 @@ import numpy as np
 from mlcore import activations as _act
 from mlcore._guard import reference
 from mlcore.grading.exercise import Exercise, Mistake, size_plan
+from mlcore.grading.specs.plain import PRIMES, sigmoid
 from mlcore.layers import hidden_delta as _hidden_delta
 from mlcore.layers import layer_grads as _layer_grads
 from mlcore.mlp import Cache
@@ -41,22 +42,14 @@ SLOTS = tuple(f"{kind}{l}" for l in range(1, MAX_LAYERS + 1) for kind in ("dW", 
 # building the cases (never the guarded references).
 _ACTIVATIONS = (
     ("tanh_prime", np.tanh, _act.tanh_prime),
-    ("sigmoid_prime", lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)), _act.sigmoid_prime),
+    ("sigmoid_prime", sigmoid, _act.sigmoid_prime),
     ("relu_prime", lambda z: np.maximum(z, 0.0), _act.relu_prime),
 )
 
 
 def _fp(z, act_prime):
     """act_prime(z) computed with plain NumPy (the derivative passed in may be a guarded reference)."""
-    name = getattr(act_prime, "__name__", "")
-    if name == "tanh_prime":
-        return 1.0 - np.tanh(z) ** 2
-    if name == "sigmoid_prime":
-        s = 0.5 * (1.0 + np.tanh(0.5 * z))
-        return s * (1.0 - s)
-    if name == "relu_prime":
-        return (z > 0).astype(np.float64)
-    return act_prime(z)
+    return PRIMES.get(getattr(act_prime, "__name__", ""), act_prime)(z)
 
 
 def _activation(rng, i):
