@@ -13,7 +13,8 @@ from instructor.answers.nb04 import BACKWARD_FROM_PIECES
 ASSIGNMENT = "05_gradient_descent"
 
 #: Points of each test cell (as in the notebook).
-POINTS = {"gd_step_tests": 2, "minibatches_tests": 2, "momentum_step_tests": 2, "weight_decay_step_tests": 2}
+POINTS = {"gd_step_tests": 2, "minibatches_tests": 2, "momentum_step_tests": 2, "weight_decay_step_tests": 2,
+          "q_xor_single_unit_tests": 1}
 
 #: Which test cell grades which answer cell (the ungraded cell grades none).
 TEST_OF = {
@@ -22,6 +23,7 @@ TEST_OF = {
     "momentum_step_answer": "momentum_step_tests",
     "own_functions_answer": [],
     "weight_decay_step_answer": "weight_decay_step_tests",
+    "q_xor_single_unit_answer": "q_xor_single_unit_tests",
 }
 
 CORRECT = {
@@ -73,6 +75,7 @@ def layer_grads(a_prev, delta):
 def weight_decay_step(params, grads, lr, lam):
     return [p - lr * (g + lam * p) for p, g in zip(params, grads)]
 """,
+    "q_xor_single_unit_answer": "\nq_xor_single_unit = 0.75\n",
 }
 
 
@@ -102,6 +105,18 @@ VARIANTS = {
     # ------------------------------------------------------------------ nothing written, everything right
     "blank": blank(POINTS),
     "correct": _right(),
+
+    # ------------------------------------------------------------------ q_xor_single_unit (self-check question)
+    # COURSE.md's misconception 6 (one unit on XOR): each listed wrong answer, a number nobody listed, a list.
+    **{
+        f"q_xor_{name}": _wrong({"q_xor_single_unit_answer": key}, q_xor_single_unit_answer=f"\nq_xor_single_unit = {value}\n")
+        for name, value, key in (
+            ("all_four", "1.0", "xor_separable"), ("chance", "0.5", "xor_loss_optimum"), ("one", "0.25", "xor_flip"),
+            ("zero", "0", "xor_zero"), ("percent", "75", "xor_percent"), ("other", "2 / 3", "q_other"),
+            ("list", "[0.75, 0.5]", "type"),
+        )
+    },
+    "q_xor_as_fraction": _right(q_xor_single_unit_answer='\nq_xor_single_unit = "3/4"\n'),
 
     # ------------------------------------------------------------------ gd_step
     "gd_step_in_place": _wrong({"gd_step_answer": "in_place"}, gd_step_answer="""
