@@ -836,12 +836,15 @@ def _list_length(label, rows, rtol):
 
 def _placement(g, e, rtol):
     """For each returned entry, the index of the expected entry it equals (its own if possible), or None."""
-    found = []
-    for j, item in enumerate(g):
-        matches = [k for k in range(len(e)) if _same_entry(item, e[k], rtol)]
-        if not matches:
-            return None
-        found.append(j if j in matches else matches[0])
+    options = [[k for k in range(len(e)) if _same_entry(item, e[k], rtol)] for item in g]
+    if not all(options):
+        return None
+    found, used = [], set()
+    for j, matches in enumerate(options):
+        unused = [k for k in matches if k not in used]  # equal values: prefer a one-to-one reading
+        k = j if j in unused else (unused or matches)[0]
+        found.append(k)
+        used.add(k)
     return found
 
 
@@ -857,24 +860,28 @@ def _list_order(label, rows, rtol):
         if sorted(placed) != list(range(n)):
             missing = sorted(set(range(n)) - set(placed))
             repeated = sorted({k for k in placed if placed.count(k) > 1})
-            kinds.append(("repeated_entry", run, (
+            kinds.append(("repeated_entry", run, False, (
                 f"{label}: the value that belongs at position {repeated[0]} appears more than once, and the one for "
                 f"position {missing[0]} is missing. A loop probably reuses the same variable or index (an append of "
                 "the same array twice, or an index that is not updated)."
             )))
-        elif placed == list(range(n - 1, -1, -1)):
-            kinds.append(("list_reversed", run, (
+        elif placed == list(range(n - 1, -1, -1)) and n > 2:
+            kinds.append(("list_reversed", run, False, (
                 f"{label} has the right entries in reverse order. Return them in the order of params (entry i belongs "
                 "to params[i]): reverse the list at the end, or fill it by index."
             )))
         else:
             moved = [(j, k) for j, k in enumerate(placed) if j != k]
             words = ", ".join(f"position {j} holds what belongs at {k}" for j, k in moved[:4])
-            kinds.append(("list_order", run, (
+            kinds.append(("list_order", run, n == 2, (
                 f"{label} has the right entries in the wrong order ({words}). Entry i belongs to params[i]."
             )))
-    if kinds and len({k for k, _, _ in kinds}) == 1:
-        key, run, text = max(kinds, key=lambda kind: len(kind[1].expected[0]) if kind[1].expected else 0)
+    if not kinds:
+        return None
+    # A list of two swapped entries is also reversed: such cases agree with either reading.
+    telling = [kind for kind in kinds if not kind[2]] or kinds
+    if len({key for key, *_ in telling}) == 1:
+        key, run, _, text = telling[-1]
         return Diagnosis(key, text, run)
     return None
 

@@ -121,6 +121,11 @@ def input_transforms(case):
                  lambda c, n=n: _with(c, **{n: 1.0 - c[n]})),
             ]
             for m in names:
+                if m != n and _float_scalar(case[m]) and 0 < case[m] < 1:
+                    found.append((
+                        "applied_twice", f"{n}·{m} in place of {n}", f"{m} multiplies {n} where it does not belong.",
+                        lambda c, n=n, m=m: _with(c, **{n: c[n] * c[m]}),
+                    ))
                 if m != n and _float_list(case[m]):
                     found.append((
                         "applied_twice", f"{m} multiplied by {n}", f"{n} multiplies {m} once more than it should.",
@@ -134,6 +139,12 @@ def input_transforms(case):
                     ))
             continue
         if _float_scalar(v):
+            found += [
+                ("negated_input", f"-{n} in place of {n}", f"{n} enters with the wrong sign.",
+                 lambda c, n=n: _with(c, **{n: -c[n]})),
+                ("left_out", f"{n} = 0", f"{n} is left out: its term is missing.",
+                 lambda c, n=n: _with(c, **{n: 0.0})),
+            ]
             continue
         found += [
             ("scaled_input", f"2·{n} in place of {n}",
