@@ -270,6 +270,7 @@ def _worker_main(spec_json):
     config = course.config(timeout=spec.get("timeout"))
     if not spec.get("sandbox", True):
         config.SandboxedExecute.sandbox = False  # the instructor's explicit --no-sandbox
+        config.CleanRoom.sandbox = False  # the clean room's child too
     api = NbGraderAPI(config=config)
     expected = spec["notebooks"]
     for line in sys.stdin:

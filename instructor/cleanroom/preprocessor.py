@@ -23,6 +23,7 @@ import ast
 import contextlib
 import io
 import os
+import symtable
 import time
 
 import nbformat
@@ -81,20 +82,22 @@ def check_calls(source):
 
 
 def _names(source):
-    """``(defined, used)``: the names a cell binds at top level and every name it reads."""
+    """``(defined, used)``: the global names a cell binds, and the global names it (or its functions) reads.
+
+    A function's parameters and locals are not global names: ``def mse(y, y_hat)`` reads no global ``y``.
+    """
     try:
-        tree = ast.parse(source)
+        top = symtable.symtable(source, "<cell>", "exec")
     except SyntaxError:
         return set(), set()
-    defined, used = set(), set()
-    for statement in tree.body:
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Name):
-                (defined if isinstance(node.ctx, ast.Store) else used).add(node.id)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                defined.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            defined.add(statement.name)
+    defined = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported() or s.is_namespace()}
+    used, tables = set(), [top]
+    while tables:
+        table = tables.pop()
+        for symbol in table.get_symbols():
+            if symbol.is_referenced() and (table is top or symbol.is_global()):
+                used.add(symbol.get_name())
+        tables += table.get_children()
     return defined, used
 
 
@@ -231,6 +234,24 @@ class CleanRoom(Preprocessor):
     exec_timeout = Float(60.0, help="Seconds one cell may run in the clean room's child").tag(config=True)
     sandbox = Bool(True, help="Run the learner's code sandboxed (False only for an explicit --no-sandbox)").tag(config=True)
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._runner = None
+        if self.enabled:
+            # nbgrader creates its preprocessors for each notebook before Execute runs: the child starts now
+            # and imports NumPy and mlcore while the learner's kernel runs the notebook.
+            from nbgrader.coursedir import CourseDirectory
+
+            self._runner = self._new_runner(CourseDirectory(config=self.config).root)
+            self._runner.spawn()
+
+    def _new_runner(self, root):
+        return Runner(root, sandboxed=self.sandbox, call_timeout=self.call_timeout, exec_timeout=self.exec_timeout)
+
+    def __del__(self):
+        if getattr(self, "_runner", None) is not None:
+            self._runner.close()
+
     def _paths(self, resources):
         from nbgrader.coursedir import CourseDirectory
 
@@ -247,8 +268,8 @@ class CleanRoom(Preprocessor):
         seed = self.seed if self.seed is not None else int.from_bytes(os.urandom(4), "little") % 1_000_000
         cells = {_meta(c).get("grade_id"): c for c in nb.cells if is_test_cell(c)}
         flags, started = [], time.monotonic()
-        with Runner(root, sandboxed=self.sandbox, call_timeout=self.call_timeout,
-                    exec_timeout=self.exec_timeout) as runner:
+        runner, self._runner = self._runner or self._new_runner(root), None
+        with runner:
             for kind, name, code in plan(source_nb, nb):
                 if kind == "exec":
                     runner.exec_cell(name, code)

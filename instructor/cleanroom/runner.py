@@ -37,6 +37,7 @@ from mlcore._guard import ReferenceBlocked
 HERE = Path(__file__).resolve().parent
 READY_TIMEOUT = 60.0  # seconds for a child to import NumPy and mlcore and say it is ready
 KNOWN_EXCEPTIONS = {("mlcore._guard", "ReferenceBlocked"): ReferenceBlocked}
+RECORDS = {mlcore.Cache: "Cache"}  # course classes sent field by field (the child rebuilds them)
 _UNSANDBOXED_MEMORY = 3 * 1024**3  # address space of an unsandboxed child (the sandbox sets its own limits)
 
 
@@ -104,6 +105,7 @@ class Runner:
         self.generation = 0  # bumped by every (re)start: handles of an older child are stale
         self.restarts = 0
         self.process = None
+        self.ready = False
         self.uid = None
         self.callbacks = []
         self.callback_ids = {}
@@ -134,13 +136,20 @@ class Runner:
             os.chown(self.workdir, self.uid, self.uid)
         return sandbox.wrap(argv, workdir=self.workdir, course_root=self.course_root, uid=self.uid, env=env), None, None
 
-    def start(self):
+    def spawn(self):
+        """Start the child without waiting for it (it imports NumPy and mlcore meanwhile)."""
         argv, env, preexec = self._argv()
         self.process = subprocess.Popen(
             argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=self.workdir,
             env=env, preexec_fn=preexec, start_new_session=True,
         )
         self.generation += 1
+        self.ready = False
+
+    def start(self):
+        """Start the child (unless :meth:`spawn` did), wait until it is ready, replay the cells run so far."""
+        if self.process is None:
+            self.spawn()
         try:
             header, _ = self._receive(READY_TIMEOUT)
         except (_Gone, wire.WireError) as error:
@@ -149,12 +158,13 @@ class Runner:
         if header.get("op") != "ready":
             self.kill()
             raise ChildUnavailable(f"the clean room's child sent {header!r} instead of 'ready'")
+        self.ready = True
         for filename, code in self.cells:
             self._request({"op": "exec", "filename": filename, "code": code}, timeout=self.exec_timeout)
 
     def ensure(self):
         """A live child, restarted (and the cells replayed) if the last one is gone."""
-        if self.process is None:
+        if self.process is None or not self.ready:
             self.start()
 
     def kill(self):
@@ -178,13 +188,7 @@ class Runner:
             sandbox.kill_uid(self.uid)
 
     def close(self):
-        if self.process is not None and self.process.poll() is None:
-            try:
-                wire.write_frame(self.process.stdin.fileno(), {"op": "bye"})
-                self.process.wait(timeout=2)
-            except (OSError, subprocess.TimeoutExpired):
-                pass
-        self.kill()
+        self.kill()  # the child keeps nothing worth a clean exit
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def __enter__(self):
@@ -287,7 +291,7 @@ class Runner:
 
     def call(self, handle, args, guarded):
         """Call handle ``handle`` of the current child; return the decoded reply (see :class:`Proxy`)."""
-        node, buffers = wire.encode(list(args), functions=allow_list(), callback=self._callback_id)
+        node, buffers = wire.encode(list(args), functions=allow_list(), records=RECORDS, callback=self._callback_id)
         request = {"op": "call", "handle": handle, "args": node, "guarded": list(guarded)}
         reply, data = self._request(request, buffers, timeout=self.call_timeout, on_callback=self._run_callback)
         decode = functools.partial(wire.decode, buffers=data, records={"Cache": dict})

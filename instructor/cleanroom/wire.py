@@ -166,8 +166,8 @@ class Encoder:
     def _array(self, value, depth):
         array = np.asarray(value)  # an ndarray subclass goes as its plain data
         if array.dtype.kind in NUMERIC_KINDS:
-            array = np.ascontiguousarray(array)
-            return {"t": "array", "dtype": array.dtype.str, "shape": list(array.shape), "buf": self._buffer(array.tobytes())}
+            return {"t": "array", "dtype": array.dtype.str, "shape": list(array.shape),
+                    "buf": self._buffer(array.tobytes(order="C"))}
         if array.dtype.kind == "O":
             return {"t": "objarray", "shape": list(array.shape), "v": [self(item, depth + 1) for item in array.ravel()]}
         return {"t": "opaque", "type": "ndarray", "repr": _short_repr(array)} if self.drain else self._refuse(array)
