@@ -2,8 +2,9 @@
 
 The correct answers are the catalogue's (``instructor.answers``: each module's ``CORRECT`` cells, run in one
 namespace with ``np`` and ``mlcore``). Each check runs ``--repeat`` times with fresh seeds; the table shows
-the median and the slowest, for the correct answer and for a wrong one (every float
-entry 1 % off, or the last mini-batch dropped), whose check also runs the diagnosis. Usage: ``python benchmarks/bench_check.py [--repeat 5] [--hidden]``.
+the median and the slowest, for the correct answer, for a wrong one (every float entry
+1 % off, or the last mini-batch dropped) whose check also runs the diagnosis, and for one that raises unless its
+first 2-D input is square (the diagnosis then re-runs it on other sizes). Usage: ``python benchmarks/bench_check.py [--repeat 5] [--hidden]``.
 """
 
 import argparse
@@ -61,6 +62,18 @@ def wrong_version(fn):
     return wrong
 
 
+def raising_version(fn):
+    """A wrong answer that raises unless its first 2-D input is square, so the shape probes are timed too."""
+
+    def wrong(*args):
+        square = [a.shape[0] == a.shape[1] for a in args if isinstance(a, np.ndarray) and a.ndim == 2]
+        if square and not square[0]:
+            raise ValueError("operands could not be broadcast together")
+        return fn(*args)
+
+    return wrong
+
+
 def _timed(name, fn, hidden, seed):
     start = time.perf_counter()
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
@@ -78,8 +91,8 @@ def main():
     parser.add_argument("--hidden", action="store_true", help="time the hidden checks instead")
     args = parser.parse_args()
     functions = correct_functions()
-    print(f"{'':28s} {'correct answer':>17s} {'wrong answer (1 % off)':>23s}")
-    print(f"{'exercise':28s} {'median s':>9s} {'max s':>7s} {'median s':>11s} {'max s':>7s}"
+    print(f"{'':28s} {'correct answer':>17s} {'wrong answer (1 % off)':>23s} {'raises unless square':>20s}")
+    print(f"{'exercise':28s} {'median s':>9s} {'max s':>7s} {'median s':>11s} {'max s':>7s} {'median s':>11s} {'max s':>7s}"
           f"   ({'hidden' if args.hidden else 'visible'} check, {args.repeat} seeds)")
     for name in sorted(EXERCISES):
         if name not in functions:
@@ -87,8 +100,10 @@ def main():
             continue
         right = [_timed(name, functions[name], args.hidden, seed) for seed in range(args.repeat)]
         wrong = [_timed(name, wrong_version(functions[name]), args.hidden, seed) for seed in range(args.repeat)]
+        raising = [_timed(name, raising_version(functions[name]), args.hidden, seed) for seed in range(args.repeat)]
         print(f"{name:28s} {statistics.median(right):9.4f} {max(right):7.4f} "
-              f"{statistics.median(wrong):11.4f} {max(wrong):7.4f}")
+              f"{statistics.median(wrong):11.4f} {max(wrong):7.4f} {statistics.median(raising):11.4f} "
+              f"{max(raising):7.4f}")
 
 
 if __name__ == "__main__":
