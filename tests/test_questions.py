@@ -132,7 +132,7 @@ def test_the_keys_of_listed_wrong_answers_are_the_questions_mistakes():
 # ----------------------------------------------------------------------------- anything else
 
 
-@pytest.mark.parametrize("value", [0.7, 0.76, 0.0, -0.75, 2, "0.8", float("nan"), float("inf")])
+@pytest.mark.parametrize("value", [0.7, 0.76, 0.0, -0.75, 2, "0.8", float("nan"), float("inf"), 10**400, "-1e400"])
 def test_an_unlisted_wrong_number_fails_with_the_general_explanation(value):
     error = failure("q_toy_number", value)
     assert error.mistake == "q_other" and "explanation OTHER." in str(error)

@@ -99,14 +99,16 @@ def _as_number(value):
         value = value.reshape(()).item()
     if type(value) in (bool, np.bool_):
         return _BAD  # True == 1 would be a coincidence, not an answer
-    if type(value) in (int, float, Fraction) or isinstance(value, (np.integer, np.floating)):
-        return float(value)
     if type(value) in (str, np.str_):
-        text = "".join(str.split(str(value)))
         try:
-            return float(Fraction(text))  # "0.75", "3/4", "1e-3"
+            value = Fraction("".join(str.split(str(value))))  # "0.75", "3/4", "1e-3"
         except (ValueError, ZeroDivisionError):
             return _BAD
+    if type(value) in (int, float, Fraction) or isinstance(value, (np.integer, np.floating)):
+        try:
+            return float(value)
+        except OverflowError:  # an integer beyond float's range is simply a very large answer
+            return math.inf if value > 0 else -math.inf
     return _BAD
 
 
