@@ -115,7 +115,7 @@ FORMULAS = {
     "layer_grads": ["a_prev.T @ delta", "a_prev.T", "aᵀ δ", "delta.sum(", "sum(delta", "sum(axis=0)",
                     "Σᵢ δ", "Σ_i δ"],
     "backward": ["⊙ f′(z", "@ W.T", ".T @", "Wᵀ", "* act_prime("],  # a bare "⊙" normalises to "": always found
-    "fixed_backward": ["⊙", "@ W.T", ".T @", "Wᵀ", "* act_prime("],
+    "fixed_backward": ["⊙ f′(z", "@ W.T", ".T @", "Wᵀ", "* act_prime("],
     "hand_backward": [],
     # 05
     "gd_step": ["p − lr·g", "p - lr * g", "p − α g", "- lr * g"],
@@ -247,6 +247,13 @@ def test_answer_docstring_gives_no_formula(assignment, gid, name, docstring, com
         assert docstring.strip(), f"{name} in {assignment} ({gid}) has no docstring: give its shapes and meaning"
     problems = leaks(name, docstring, comments)
     assert not problems, f"{assignment}, answer cell {gid}, {name}: " + "; ".join(problems)
+
+
+def test_every_forbidden_spelling_is_a_real_fragment():
+    """A spelling that normalises to (almost) nothing, such as a bare "⊙" (which becomes the implicit product),
+    would be found in every docstring: each one must keep at least two characters."""
+    short = [(name, f) for name, fragments in FORMULAS.items() for f in fragments if len(normalise(f)) < 2]
+    assert short == []
 
 
 def test_every_graded_function_has_a_row():
