@@ -4,7 +4,6 @@ Every function works elementwise on an array of any shape (softmax: row-wise ove
 returns a new array and keeps float32 inputs float32; integers become float64.
 """
 
-import math
 
 import numpy as np
 
@@ -102,9 +101,7 @@ def tanh_prime(z):
     -------
     ndarray, same shape as ``z``
     """
-    t = np.tanh(as_float_array(z, "z"))
-    t *= t  # t is a fresh array, squaring it in place is safe
-    return 1.0 - t
+    return 1.0 - np.tanh(as_float_array(z, "z")) ** 2
 
 
 def relu(z):
@@ -170,22 +167,6 @@ def identity_prime(z):
     return np.ones_like(as_float_array(z, "z"))
 
 
-def _row_max(z):
-    """Row maxima of z (N, K) as (N, 1)."""
-    if z.ndim == 2 and z.shape[1] <= 32:
-        # NumPy reduces a short contiguous axis slowly (one tiny loop per row); on the transposed
-        # copy the same maximum runs as K - 1 vectorised passes over rows of length N.
-        return np.maximum.reduce(z.T.copy(), axis=0)[:, None]
-    return np.maximum.reduce(z, axis=-1, keepdims=True)
-
-
-def _row_sum(e):
-    """Row sums of e (N, K) as (N, 1)."""
-    if e.ndim == 2:
-        return (e @ np.ones(e.shape[1], dtype=e.dtype))[:, None]  # a matrix-vector product beats add.reduce here
-    return np.add.reduce(e, axis=-1, keepdims=True)
-
-
 @reference("softmax")
 def softmax(z):
     r"""Softmax over the last axis: each row of ``z`` becomes a probability distribution.
@@ -206,17 +187,12 @@ def softmax(z):
     if z.ndim == 0:
         raise ValueError("z has shape () (a single number), expected logits of shape (N, K)")
     check_nonempty(z, "z")
-    m = _row_max(z)
-    # max propagates NaN and +inf, so one cheap test on the row maxima catches both (their sum is
-    # finite unless one is not, or unless it overflows: then the exact test decides).
-    if not math.isfinite(np.add.reduce(m, axis=None)) and not np.isfinite(m).all():
+    m = z.max(axis=-1, keepdims=True)
+    if not np.isfinite(m).all():  # max propagates NaN and +inf: the row maxima show both
         bad = np.argwhere(~np.isfinite(m))[0][:-1]
         raise ValueError(f"z (shape {z.shape}) has NaN or +inf in row {tuple(int(i) for i in bad)}, expected finite logits")
-    # Subtracting the row maximum leaves softmax unchanged and keeps exp from overflowing.
-    e = z - m
-    np.exp(e, out=e)
-    e /= _row_sum(e)
-    return e
+    e = np.exp(z - m)  # subtracting the row maximum leaves softmax unchanged and keeps exp from overflowing
+    return e / e.sum(axis=-1, keepdims=True)
 
 
 #: Hidden-layer activations by name: ``name -> (f, f_prime)``, both functions of ``z``.

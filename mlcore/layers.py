@@ -46,9 +46,7 @@ def linear_forward(x, W, b):
         )
     if b.shape != (W.shape[1],):
         check_shape(b, "b", (W.shape[1],), why=f"one bias per column of W (W has shape {W.shape})")
-    z = x @ W
-    z += b  # z is a fresh array, adding in place saves a copy
-    return z, (x, W, b)
+    return x @ W + b, (x, W, b)
 
 
 def linear_backward(dz, cache):
@@ -126,11 +124,7 @@ def hidden_delta(delta_next, W_next, z, act_prime):
             f"act_prime(z) has shape {getattr(fp, 'shape', '(a scalar)')}, expected {z.shape} "
             f"(the shape of z): act_prime must work elementwise"
         )
-    delta = delta_next @ W_next.T
-    if fp.dtype == delta.dtype:
-        delta *= fp  # delta is fresh; multiplying in place saves an (N, D) temporary
-        return delta
-    return delta * fp
+    return (delta_next @ W_next.T) * fp
 
 
 @reference("layer_grads")
@@ -160,6 +154,4 @@ def layer_grads(a_prev, delta):
             f"delta has shape {delta.shape}, expected ({a_prev.shape[0]}, {delta.shape[1]}): "
             f"one row per sample, and a_prev has shape {a_prev.shape}"
         )
-    dW = a_prev.T @ delta
-    db = np.add.reduce(delta, axis=0)
-    return dW, db
+    return a_prev.T @ delta, delta.sum(axis=0)

@@ -31,12 +31,6 @@ def _check_lists(params, grads, grads_name="grads"):
         raise ValueError(f"{grads_name} has {len(grads)} entries, expected {len(params)} (one per entry of params)")
 
 
-def _fast_pair(p, g):
-    """True for the common case that needs no conversion: two same-shape, same-dtype float arrays."""
-    return (type(p) is np.ndarray and type(g) is np.ndarray and p.shape == g.shape
-            and p.dtype == g.dtype and p.dtype.char in "fd")
-
-
 def _pair(p, g, i, g_name):
     p = _as_param(p, f"params[{i}]")
     g = _as_param(g, f"{g_name}[{i}]")
@@ -71,19 +65,8 @@ def gd_step(params, grads, lr):
     lr = check_scalar(lr, "lr", minimum=0.0)
     new = []
     for i, (p, g) in enumerate(zip(params, grads)):
-        if _fast_pair(p, g):
-            step = np.multiply(g, -lr)  # one fresh array, then in place: half the traffic of p - lr * g
-            step += p
-            new.append(step)
-            continue
         p, g = _pair(p, g, i, "grads")
-        if type(p) is float:
-            new.append(p - lr * float(g))
-            continue
-        # One fresh array, then in place: half the memory traffic of p - lr * g.
-        step = np.multiply(g, -lr, dtype=np.result_type(p, g))
-        step += p
-        new.append(step)
+        new.append(p - lr * g)
     return new
 
 
@@ -119,17 +102,9 @@ def momentum_step(params, grads, velocity, lr, beta):
     for i, (p, g, v) in enumerate(zip(params, grads, velocity)):
         p, g = _pair(p, g, i, "grads")
         _, v = _pair(p, v, i, "velocity")
-        if type(p) is float:
-            v2 = beta * float(v) + float(g)
-            new_v.append(v2)
-            new_p.append(p - lr * v2)
-            continue
-        v2 = np.multiply(v, beta, dtype=np.result_type(v, g))
-        v2 += g
-        step = np.multiply(v2, -lr, dtype=np.result_type(p, v2))
-        step += p
-        new_v.append(v2)
-        new_p.append(step)
+        v = beta * v + g
+        new_v.append(v)
+        new_p.append(p - lr * v)
     return new_p, new_v
 
 
