@@ -171,8 +171,9 @@ def test_exception_names_type_message_and_input_shapes(hidden):
         return 2 * (y_hat - y) / (N * D)
 
     error = failure("mse_grad", mse_grad, hidden)
-    assert error.mistake == "exception"
-    assert "ValueError" in str(error) and "not enough values to unpack" in str(error)
+    assert error.mistake == "shape_dependent" and "works only when y.ndim > 1" in str(error)
+    assert "ValueError at line " in str(error) and "not enough values to unpack" in str(error)
+    assert "(`N, D = y.shape  # fails for a 1-D y`)" in str(error)
     assert "on inputs y (" in str(error)
 
 

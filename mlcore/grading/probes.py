@@ -442,11 +442,14 @@ def _shift_invariance(part, lab):
 
 
 def _size_table(exercise, case):
+    """The case's named sizes, then the number of axes of each array input (a 1-D y where code wants 2-D);
+    for an elementwise function (no named sizes), also its input's number of entries."""
     sizes = dict(exercise.sizes(**case))
-    if not sizes:  # an elementwise function: what can matter is how many entries and axes its input has
-        first = next((n for n, v in case.items() if isinstance(v, np.ndarray)), None)
-        if first is not None:
-            sizes = {f"{first}.size": int(case[first].size), f"{first}.ndim": int(case[first].ndim)}
+    arrays = [n for n, v in case.items() if isinstance(v, np.ndarray)]
+    if not sizes and arrays:
+        sizes[f"{arrays[0]}.size"] = int(case[arrays[0]].size)
+    for name in arrays:
+        sizes[f"{name}.ndim"] = int(case[name].ndim)
     return sizes
 
 
