@@ -281,6 +281,44 @@ def test_check_calls_are_read_from_the_source_without_running_it():
     assert check_calls("print(1)\ncheck(name, mse)\n") == []
 
 
+def _questions():
+    from mlcore.grading.question import Question
+    from mlcore.grading.specs import EXERCISES
+
+    return sorted(name for name, exercise in EXERCISES.items() if isinstance(exercise, Question))
+
+
+def _spellings(value):
+    return list(value) if isinstance(value, tuple) else [value]
+
+
+@pytest.mark.parametrize("question", _questions())
+def test_self_check_questions_get_the_in_kernel_verdict(runner, question, capsys):
+    """A question is graded from the value of the learner's variable, sent by the child as plain data."""
+    from mlcore.grading.specs import EXERCISES
+
+    exercise = EXERCISES[question]
+    answers = _spellings(exercise.answer) + [w for key in exercise.explanations for w in _spellings(key)]
+    answers += [None, "not an answer", 12345.0, [1, 2]]
+    for value in answers:
+        _answer(runner, f"{question} = {value!r}\n", f"{question}_answer")
+        verdict = grade_calls(runner, [(question, question, False), (question, question, True)], SEED)
+        try:
+            check(question, value)
+            check(question, value, hidden=True)
+            kernel = ()
+        except GradingError as error:
+            kernel = error.mistakes
+        capsys.readouterr()
+        assert verdict.passed == (kernel == ()) and verdict.mistakes == kernel, (value, verdict.text)
+
+
+def test_a_missing_answer_variable_fails_the_question(runner):
+    question = _questions()[0]
+    runner.exec_cell("<answer gone>", f"globals().pop({question!r}, None)\n")
+    assert not grade_calls(runner, [(question, question, False)], SEED).passed
+
+
 # ----------------------------------------------------------------------------------------------- every exercise
 
 
@@ -430,7 +468,8 @@ def test_correct_and_honestly_wrong_submissions_are_scored_as_before_and_not_fla
     assert correct["mse_grad_tests"] == (1.0, 1.0) and correct["linear_mse_grads_tests"] == (2.0, 2.0)
     assert control["mse_grad_tests"][0] == 0 and control["mse_tests"] == correct["mse_tests"]
     assert "[mistake: factor]" in results["control"].outputs["mse_grad_tests"]
-    assert _flags(workdir, "correct", "01_mse") == [] and _flags(workdir, "control", "01_mse") == []
+    for student in ("correct", "control"):
+        assert [f for f in _flags(workdir, student, "01_mse") if f["source"] == "cleanroom"] == []
 
 
 @pytest.mark.parametrize("trick", sorted(TRICKS))
