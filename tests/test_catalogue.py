@@ -90,3 +90,11 @@ def test_catalogue_entry_is_graded_as_listed(assignment, name):
             assert error is not None, (exercise, hidden)
             assert exact is None or error.mistakes == exact, (exercise, hidden, str(error))
             assert all(re.search(re.escape(words), str(error)) for words in says or ()), (exercise, hidden, str(error))
+
+
+def test_every_catalogue_is_autograded_end_to_end():
+    """A new notebook's catalogue needs a tests/test_autograde_*.py importing it (README, maintainers)."""
+    sources = "".join(p.read_text() for p in (ROOT / "tests").glob("test_autograde_*.py"))
+    names = [answers.module_of(assignment).__name__ for assignment in CATALOGUE]
+    missing = [name for name in names if name.rsplit(".", 1)[1] not in sources]
+    assert missing == [], f"no tests/test_autograde_*.py imports {missing}"

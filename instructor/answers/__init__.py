@@ -26,14 +26,20 @@ import importlib
 import pkgutil
 
 
+def _modules():
+    return [importlib.import_module(f"{__name__}.{info.name}")
+            for info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name)
+            if info.name.startswith("nb")]
+
+
 def catalogue():
     """{assignment: VARIANTS} of every ``nbNN`` module in this folder."""
-    found = {}
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("nb"):
-            module = importlib.import_module(f"{__name__}.{info.name}")
-            found[module.ASSIGNMENT] = module.VARIANTS
-    return found
+    return {module.ASSIGNMENT: module.VARIANTS for module in _modules()}
+
+
+def module_of(assignment):
+    """The catalogue module of ``assignment`` (its ``CORRECT``, ``POINTS``, ``TEST_OF``, ``VARIANTS``)."""
+    return next(module for module in _modules() if module.ASSIGNMENT == assignment)
 
 
 def blank(points):

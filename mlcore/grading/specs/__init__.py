@@ -26,8 +26,9 @@ How to add an exercise (copy the pattern of ``nb01.py``):
    diagnosed on its own); ``rounding_slack=True`` when a result comes from sums of terms of both
    signs (so float32 arithmetic passes); ``no_warnings`` when a warning is itself the mistake;
    ``collect`` for generators.
-6. Add tests in ``tests/test_grading_nbXX.py``: every mistake fails with its key, several correct
-   forms (loops, einsum, float32) pass, visible and hidden.
+6. Add the learner answers to the catalogue ``instructor/answers/nbXX.py``: every mistake with its key
+   and words, several correct forms (loops, einsum, float32); ``tests/test_catalogue.py`` grades each,
+   visible and hidden.
 
 A self-check question (the learner answers with a value, ``check("q_name", q_name)``) is a
 :class:`~mlcore.grading.question.Question` in the same ``EXERCISES`` tuple; that module shows how to
