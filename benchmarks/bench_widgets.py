@@ -14,6 +14,11 @@ is left to go idle, so no interaction waits for the previous one.
 
     .venv/bin/python benchmarks/bench_widgets.py                # 12 interactions per control
     .venv/bin/python benchmarks/bench_widgets.py --repeat 20 01_mse
+    .venv/bin/python benchmarks/bench_widgets.py --widgets-from ad7b264^   # the widgets of another commit
+
+``--widgets-from REV`` runs the kernels with ``mlcore/widgets.py`` and ``mlcore/plots.py`` as they were at
+git revision REV (over a copy of today's mlcore, first on the kernels' PYTHONPATH), so that before and
+after can be measured in one sitting, under the same load.
 
 Targets (issue 14): every slider <= 0.3 s, every Train button <= 1.0 s beyond its training time (medians).
 """
@@ -22,7 +27,9 @@ import argparse
 import json
 import os
 import re
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +38,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from browser_util import CHROMIUM, CHROMIUM_ARGS, LabServer, copy_course, notebook_params, venv_env  # noqa: E402
+from browser_util import (  # noqa: E402
+    CHROMIUM, CHROMIUM_ARGS, REDRAW_RECORDER, LabServer, copy_course, notebook_params, venv_env,
+)
 
 TIMEOUT_MS = 120_000
 
@@ -46,29 +55,6 @@ _ALL_RAN = f"""() => {{
                                         || c.model.executionCount !== null);
 }}"""
 
-# Installed once per page: input events set t0; every change in a watched output area is recorded, once its
-# images are decoded and a frame has been drawn, with the images' sources and the area's text.
-_RECORDER = """() => {
-    if (window.__bench) return;
-    window.__bench = {t0: 0, events: [], watched: null};
-    for (const type of ['keydown', 'mousedown'])
-        document.addEventListener(type, () => { window.__bench.t0 = performance.now(); }, true);
-    window.__bench.watch = (area) => {
-        if (window.__bench.observer) window.__bench.observer.disconnect();
-        const record = async () => {
-            const imgs = Array.from(area.querySelectorAll('img'));
-            const key = imgs.map(i => i.src).join('|');
-            const text = area.innerText;
-            await Promise.all(imgs.map(i => i.decode().catch(() => null)));
-            requestAnimationFrame(() => window.__bench.events.push({t: performance.now(), key, text}));
-        };
-        window.__bench.observer = new MutationObserver(record);
-        window.__bench.observer.observe(area, {subtree: true, childList: true, characterData: true,
-                                               attributes: true, attributeFilter: ['src']});
-        window.__bench.key = () => Array.from(area.querySelectorAll('img')).map(i => i.src).join('|');
-    };
-}"""
-
 _TRAINED = r"trained \d+ epochs in ([\d.]+) s"
 
 
@@ -78,7 +64,7 @@ def _open(page, lab, relpath):
     page.wait_for_function(_IDLE, timeout=TIMEOUT_MS)
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(_ALL_RAN, timeout=TIMEOUT_MS, polling=200)
-    page.evaluate(_RECORDER)
+    page.evaluate(REDRAW_RECORDER)
 
 
 def _settle(page):
@@ -88,7 +74,7 @@ def _settle(page):
 
 def _measure(page, action, *, train):
     """Do ``action`` (an input event); return (seconds to the new image, reported training seconds)."""
-    before = page.evaluate("() => { window.__bench.events = []; return window.__bench.key(); }")
+    before = page.evaluate("() => window.__bench.start()")
     action()
     if train:
         # The old "trained ..." line stays until the first new figure replaces it: wait for it to go, then
@@ -121,7 +107,7 @@ def _controls(cell):
         return [("Train button", "button", buttons.first)]
     handles = cell.locator(".widget-slider")
     for k in range(handles.count()):
-        name = handles.nth(k).locator(".widget-label").first.inner_text().strip()
+        name = handles.nth(k).locator(".widget-label").first.text_content().strip()
         found.append((f"slider '{name}'", "slider", handles.nth(k).locator(".noUi-handle")))
     groups = cell.locator(".widget-toggle-buttons")
     for k in range(groups.count()):
@@ -169,10 +155,10 @@ def bench_notebook(page, lab, relpath, repeat):
         cell = cells.nth(index)
         if not cell.locator(".jp-OutputArea-output .jupyter-widgets").count():
             continue
+        cell.scroll_into_view_if_needed()
         controls = _controls(cell)
         if not controls:
             continue
-        cell.scroll_into_view_if_needed()
         page.evaluate("(cell) => window.__bench.watch(cell.querySelector('.jp-Cell-outputArea'))",
                       cell.element_handle())
         for label, kind, locator in controls:
@@ -196,11 +182,22 @@ def _row(r):
             f"| {training} | ≤ {target:g} | {met} |")
 
 
+def _overlay(rev, folder):
+    """A copy of mlcore in ``folder`` whose widgets.py and plots.py are those of git revision ``rev``."""
+    shutil.copytree(REPO / "mlcore", folder / "mlcore", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("widgets.py", "plots.py"):
+        old = subprocess.run(["git", "show", f"{rev}:mlcore/{name}"], cwd=REPO, capture_output=True, text=True,
+                             check=True).stdout
+        (folder / "mlcore" / name).write_text(old)
+    return folder
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", help="names such as 01_mse (default: every one with a widget)")
     parser.add_argument("--repeat", type=int, default=12, help="interactions per control (default 12)")
     parser.add_argument("--json", type=Path, help="also write the rows to this file")
+    parser.add_argument("--widgets-from", metavar="REV", help="mlcore/widgets.py and plots.py of this git revision")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -209,10 +206,12 @@ def main(argv=None):
         tmp = Path(tmp)
         course = copy_course(tmp / "course")
         (tmp / "home").mkdir()
-        lab = LabServer(venv_env(sys.prefix, tmp / "env"), course, tmp / "home")
+        extra_env = {"PYTHONPATH": str(_overlay(args.widgets_from, tmp / "overlay"))} if args.widgets_from else {}
+        lab = LabServer(venv_env(sys.prefix, tmp / "env"), course, tmp / "home", extra_env=extra_env)
         relpaths = [p for p in notebook_params("solutions")
                     if not args.notebooks or any(n in p for n in args.notebooks)]
-        print(f"load average {os.getloadavg()[0]:.2f}; {args.repeat} interactions per control", flush=True)
+        print(f"widgets of {args.widgets_from or 'the working tree'}; load average {os.getloadavg()[0]:.2f}; "
+              f"{args.repeat} interactions per control", flush=True)
         print("| notebook | control | median s | min–max s | n | training s (reported) | target s | met |")
         print("|---|---|---:|---:|---:|---:|---:|---|")
         rows = []

@@ -20,6 +20,7 @@ Sections (append new helpers to the matching section, or start a new one at the 
 - training a small network (notebook 05): :func:`live_training`, :func:`training_explorer`.
 """
 
+import functools
 import io
 
 import numpy as np
@@ -403,9 +404,11 @@ def vanishing_gradients(delta_norms, *, activations=("sigmoid", "tanh", "relu"),
                                        layout=widgets.Layout(width="360px"))
     choice = widgets.ToggleButtons(options=["all", *activations], value="all", description="activation")
 
+    norms_of = functools.lru_cache(maxsize=4096)(delta_norms)  # moving back to a setting costs nothing
+
     def draw(ax, depth, scale, activation):
         names = activations if activation == "all" else (activation,)
-        norms = {name: delta_norms(name, depth, scale) for name in names}
+        norms = {name: norms_of(name, depth, scale) for name in names}
         bound = 0.25 if "sigmoid" in names else None
         plots.plot_delta_norms(ax, norms, bound=bound,
                                title=f"Gradient size per layer at initialisation (L = {depth}, weight scale {scale:g})")

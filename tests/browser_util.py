@@ -222,15 +222,19 @@ def learn_env(tmp_path_factory):
     """
     global _learn_env
     if _learn_env is None:
-        env = BinderEnv(tmp_path_factory.mktemp("learn"))
-        copy_repo(env.repo)
-        env.home.mkdir()
+        # A developer's shortcut, as for binder_env: MLCORE_TEST_LEARN_ENV names the folder (holding repo/ and
+        # home/) of an environment an earlier session built. CI never sets it.
+        reuse = os.environ.get("MLCORE_TEST_LEARN_ENV")
+        env = BinderEnv(reuse or tmp_path_factory.mktemp("learn"))
         env.venv = env.repo / ".venv"
         env.bin = env.venv / "bin"
         env.python = env.bin / "python"
         install, lab = learn_steps(learn_command())
-        for argv in install:
-            env.run([sys.executable, *argv[1:]] if argv[0] == "python3" else argv)
+        if not reuse:
+            copy_repo(env.repo)
+            env.home.mkdir()
+            for argv in install:
+                env.run([sys.executable, *argv[1:]] if argv[0] == "python3" else argv)
         _learn_env = env, lab
     return _learn_env
 
@@ -309,10 +313,10 @@ class LabServer:
 
     ``command`` is the ``jupyter lab`` command line (an argv, run in ``root``), by default ``jupyter lab
     --ServerApp.root_dir=<root>``; the test's own options (address, port, token, no browser, run as root)
-    are appended to it.
+    are appended to it. ``extra_env``: more environment variables for the server and its kernels.
     """
 
-    def __init__(self, env, root, home, *, command=None, timeout=120):
+    def __init__(self, env, root, home, *, command=None, extra_env=None, timeout=120):
         self.root = Path(root)
         self.token = secrets.token_hex(16)
         self.port = free_port()
@@ -335,7 +339,8 @@ class LabServer:
         # A short runtime folder: a Unix socket path (kernel-<uuid>-ipc-N) must stay under 108 characters.
         self.runtime_dir = tempfile.mkdtemp(prefix="lab-")
         self.process = subprocess.Popen(
-            [str(a) for a in args], cwd=self.root, env=env.environ(home, JUPYTER_RUNTIME_DIR=self.runtime_dir),
+            [str(a) for a in args], cwd=self.root,
+            env=env.environ(home, JUPYTER_RUNTIME_DIR=self.runtime_dir, **(extra_env or {})),
             stdout=self._log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
@@ -358,6 +363,15 @@ class LabServer:
 
     def lab_url(self, relpath):
         return f"{self.url}/lab/tree/{relpath}?token={self.token}"
+
+    def opened_url(self):
+        """The address the server would open in a browser (``jupyter lab FILE`` opens that file): read from
+        the redirect page it writes into its runtime folder."""
+        pages = sorted(Path(self.runtime_dir).glob("jpserver-file-to-run-*-open.html")) or sorted(
+            Path(self.runtime_dir).glob("jpserver-*-open.html"))
+        if not pages:
+            raise RuntimeError(f"no jpserver-*-open.html in {self.runtime_dir}")
+        return re.search(r'href="([^"]+)"', pages[0].read_text()).group(1).replace("&amp;", "&")
 
     def shut_down_kernels(self):
         """Delete every session (and so its kernel) the server runs."""
@@ -382,6 +396,43 @@ class LabServer:
                 self.process.wait()
         self._log.close()
         shutil.rmtree(self.runtime_dir, ignore_errors=True)
+
+
+# Installed once per page: input events set t0; every change in a watched output area is recorded, once its
+# images are decoded and a frame has been drawn, with the images' sources and the area's text.
+REDRAW_RECORDER = """() => {
+    if (window.__bench) return;
+    window.__bench = {t0: 0, events: [], watched: null};
+    for (const type of ['keydown', 'mousedown'])
+        document.addEventListener(type, () => { window.__bench.t0 = performance.now(); }, true);
+    window.__bench.watch = (area) => {
+        if (window.__bench.observer) window.__bench.observer.disconnect();
+        const record = async () => {
+            const imgs = Array.from(area.querySelectorAll('img'));
+            const key = imgs.map(i => i.src).join('|');
+            const text = area.innerText;
+            await Promise.all(imgs.map(i => i.decode().catch(() => null)));
+            requestAnimationFrame(() => window.__bench.events.push({t: performance.now(), key, text}));
+        };
+        window.__bench.observer = new MutationObserver(record);
+        window.__bench.observer.observe(area, {subtree: true, childList: true, characterData: true,
+                                               attributes: true, attributeFilter: ['src']});
+        window.__bench.key = () => Array.from(area.querySelectorAll('img')).map(i => i.src).join('|');
+    };
+    window.__bench.start = () => {  // before an input event: forget earlier changes, remember the images
+        window.__bench.events = [];
+        window.__bench.before = window.__bench.key();
+        return window.__bench.before;
+    };
+}"""
+
+
+def redraw_seconds(page):
+    """Seconds from the last input event to the first new set of images in the watched output area (see
+    :data:`REDRAW_RECORDER`), or None when nothing new was drawn after it."""
+    return page.evaluate("""() => { const b = window.__bench;
+        const e = b.events.find(e => e.t > b.t0 && e.key !== b.before && e.key !== '');
+        return e ? (e.t - b.t0) / 1000 : null; }""")
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -15,6 +15,7 @@ Slow (a minute for the environment, then seconds per notebook): ``pytest -m "not
 import json
 import re
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -27,12 +28,16 @@ from browser_util import (
     CHROMIUM,
     CHROMIUM_ARGS,
     COURSE,
+    REDRAW_RECORDER,
     REPO,
     LabServer,
     binder_env,
     copy_course,
     error_outputs,
+    learn_env,
     notebook_params,
+    read_notebook,
+    redraw_seconds,
     solution_of,
     unexpected_errors,
 )
@@ -260,17 +265,40 @@ def _figures_changed(page, cell, before, timeout):
         return False
 
 
+# label -> seconds from the input event to the first new figure on screen, as benchmarks/bench_widgets.py
+# measures them (there, medians of many interactions against the targets). Recorded, never asserted: written
+# to artifacts/widget_redraws.json.
+REDRAWS = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _write_redraws():
+    yield
+    if REDRAWS:
+        SCREENSHOTS.parent.mkdir(parents=True, exist_ok=True)
+        (SCREENSHOTS.parent / "widget_redraws.json").write_text(json.dumps(REDRAWS, indent=1))
+
+
 def _change(page, cell, label, action):
     before = page.evaluate(_FIGURES, cell.element_handle())
+    page.evaluate(REDRAW_RECORDER)
+    page.evaluate("(area) => { window.__bench.watch(area); window.__bench.start(); }",
+                  cell.locator(".jp-Cell-outputArea").element_handle())
     _kernel_round(page, action)
     # A widget with a button (Train) takes the new settings into account when the button is clicked.
     buttons = cell.locator("button.widget-button:not([disabled])")
     if buttons.count():
+        page.evaluate("() => window.__bench.start()")
         _kernel_round(page, buttons.first.click)
     elif not before:
         return  # no figure in this cell: the control's own value changed, which is all there is to see
     if not _figures_changed(page, cell, before, timeout=WIDGET_TIMEOUT_MS):
         pytest.fail(f"{label}: changing it did not change the figure")
+    REDRAWS[f"{_state_path(page)}: {label}"] = redraw_seconds(page)
+
+
+def _state_path(page):
+    return page.evaluate(f"() => {_PANEL}.context.path")
 
 
 def _move_slider(page, handle):
@@ -382,3 +410,144 @@ def test_solution_notebook_in_browser(page, lab, relpath):
     screenshot(page, nb, widget_cells, name)
     classes, text = validate(page)
     assert "validation-success" in classes and "Success! Your notebook passes all the tests." in text, text[:2000]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The README's Learn command, as a newcomer follows it
+# ---------------------------------------------------------------------------------------------------------
+
+FIRST, SECOND = "notebooks/00_start_here/00_start_here.ipynb", "notebooks/01_mse/01_mse.ipynb"
+# What nbgrader's instructor tools print when a learner's JupyterLab shows them (there is no exchange).
+INSTRUCTOR_NOISE = ("Error fetching courses", "exchange directory does not exist",
+                    "course directory root is not a subdirectory")
+WRONG_MSE_GRAD = "def mse_grad(y, y_hat):\n    return (y_hat - y) / y.size\n"  # the 2 dropped
+
+
+@pytest.fixture(scope="module")
+def learn_lab(tmp_path_factory):
+    """JupyterLab started by the README's Learn command, in a fresh copy of the repository (test options
+    appended: address, port, token, no browser)."""
+    env, command = learn_env(tmp_path_factory)
+    server = LabServer(env, env.repo, tmp_path_factory.mktemp("learn-home"), command=command)
+    yield server
+    server.stop()
+
+
+def _open_from_file_browser(page, *names):
+    """From the file browser's root, double-click each of ``names`` in turn (folders, then a file)."""
+    page.evaluate("() => window.jupyterapp.commands.execute('filebrowser:activate')")
+    page.locator("#filebrowser .jp-BreadCrumbs-home").click()
+    for name in names:
+        item = page.locator("#filebrowser .jp-DirListing-item", has=page.locator(
+            ".jp-DirListing-itemText", has_text=re.compile(rf"^{re.escape(name)}$")))
+        item.dblclick()
+    _wait_for_path(page, "/".join(names))
+
+
+def _wait_for_path(page, path, timeout=WIDGET_TIMEOUT_MS):
+    """Wait until the notebook at ``path`` is the current tab."""
+    page.wait_for_function(
+        "(path) => { const app = window.jupyterapp; const p = app && app.shell.currentWidget;"
+        " return !!(p && p.context && p.context.path === path); }", arg=path, timeout=timeout)
+
+
+def _listing(page):
+    return page.locator("#filebrowser .jp-DirListing-item .jp-DirListing-itemText").all_inner_texts()
+
+
+def _diagnosis_of(source, name):
+    """The diagnosis sentence ``check`` gives for the function ``source`` defines (all before the tag)."""
+    from mlcore.grading import check
+
+    namespace = {}
+    exec(source, namespace)
+    with pytest.raises(Exception) as failure:
+        check(name, namespace[name])
+    return " ".join(str(failure.value).split("[mistake:")[0].split())
+
+
+_CLIPPED = """() => {
+    const content = document.querySelector('.jp-Dialog-content');
+    const box = content.getBoundingClientRect();
+    const clipped = [];
+    for (const el of content.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect();
+        if (!r.width || !el.textContent.trim()) continue;
+        const style = getComputedStyle(el);
+        const scrolls = el.scrollWidth > el.clientWidth + 1 && style.overflowX !== 'visible';
+        if (scrolls || r.right > box.right + 1 || r.left < box.left - 1)
+            clipped.push(`${el.tagName}.${el.className}: ${el.textContent.trim().slice(0, 80)}`);
+    }
+    return clipped;
+}"""
+
+
+def test_learn_command_opens_the_course_root_and_validate_explains_a_mistake(browser, learn_lab):
+    lab = learn_lab
+    page = browser.new_page()
+    page.set_default_timeout(WIDGET_TIMEOUT_MS)
+    try:
+        # The address the command opens: JupyterLab on the first notebook, the repository as its root.
+        url = lab.opened_url()
+        assert urllib.parse.urlsplit(url).path == f"/lab/tree/{FIRST}", url
+        page.goto(url)
+        _wait_for_path(page, FIRST, timeout=RUN_TIMEOUT_MS)
+        _open_from_file_browser(page, *FIRST.split("/"))
+        page.locator("#filebrowser .jp-BreadCrumbs-home").click()
+        page.wait_for_function("() => Array.from(document.querySelectorAll('#filebrowser .jp-DirListing-itemText'))"
+                               ".some(e => e.textContent === 'notebooks')")
+        assert {"notebooks", "README.md"} <= set(_listing(page)), _listing(page)
+        _open_from_file_browser(page, *SECOND.split("/"))
+        assert {"01_mse.ipynb"} <= set(_listing(page))
+        page.wait_for_function(
+            f"() => {{ const p = {_PANEL}; const s = p && p.sessionContext && p.sessionContext.session;"
+            " return !!(s && s.kernel && s.kernel.status === 'idle'); }", timeout=RUN_TIMEOUT_MS,
+        )
+        # Every answer as in the solution, but mse_grad wrong; saved, then Validate.
+        solution = read_notebook(REPO / "solutions/01_mse/01_mse.ipynb")
+        answers = {c.id: c.source for c in solution.cells if c.metadata.get("nbgrader", {}).get("solution")}
+        mse_grad_cell = next(i for i, s in answers.items() if re.search(r"^def mse_grad\(", s, re.M))
+        answers[mse_grad_cell] = WRONG_MSE_GRAD
+        filled = page.evaluate(
+            f"""(answers) => {{ let n = 0;
+                for (const cell of {_PANEL}.content.widgets)
+                    if (cell.model.id in answers) {{ cell.model.sharedModel.setSource(answers[cell.model.id]); n++; }}
+                return n; }}""", answers)
+        assert filled == len(answers), (filled, len(answers))
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        page.wait_for_function(f"() => !{_PANEL}.context.model.dirty")
+        text = _validate_dialog(page)
+        diagnosis = _diagnosis_of(WRONG_MSE_GRAD, "mse_grad")
+        assert diagnosis in " ".join(text.split()), f"the diagnosis {diagnosis!r} is not in the dialog:\n{text[:3000]}"
+        clipped = page.evaluate(_CLIPPED)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "learn__validate_wrong_mse_grad.png"))
+        assert clipped == [], f"text cut off in the Validate dialog: {clipped}"
+        # The same look-up does see a line that is too long for this dialog (so the assertion above can fail).
+        too_long = page.evaluate(f"""() => {{
+            const pre = Array.from(document.querySelectorAll('.jp-Dialog-content pre')).pop();
+            const added = document.createTextNode('\\n' + 'x'.repeat(400));
+            pre.appendChild(added);
+            const found = ({_CLIPPED})();
+            added.remove();
+            return found; }}""")
+        assert too_long, "a 400-character line in the dialog should count as cut off"
+        page.keyboard.press("Escape")
+        # Nothing of the instructor's tools: no menu, no messages on the page or in the server's log.
+        assert "Nbgrader" not in page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+        seen = page.evaluate("() => document.body.innerText") + lab.log()
+        assert [m for m in INSTRUCTOR_NOISE if m in seen] == [], lab.log()[-3000:]
+        assert "Jupyter news" not in page.evaluate("() => document.body.innerText")
+    finally:
+        page.close()
+        lab.shut_down_kernels()
+
+
+def _validate_dialog(page):
+    """Click Validate; the dialog's text once it has answered (the dialog stays open)."""
+    page.locator(".jp-NotebookPanel:visible .jp-NotebookPanel-toolbar .validate-button").click()
+    page.wait_for_function(
+        "() => { const d = document.querySelector('.jp-Dialog'); return d && !d.textContent.includes('Validating'); }",
+        timeout=VALIDATE_TIMEOUT_MS,
+    )
+    return page.locator(".jp-Dialog").first.inner_text()
