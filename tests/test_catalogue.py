@@ -5,6 +5,7 @@ with the mistake key (and the words) the catalogue lists. The same entries are a
 """
 
 import builtins
+import itertools
 import re
 import textwrap
 from functools import lru_cache
@@ -61,9 +62,9 @@ def _entries():
             if variants[name]["answers"]]  # the blank notebook is autograded only: it defines nothing
 
 
-def _failure(exercise, fn, hidden):
+def _failure(exercise, fn, hidden, seed=None):
     try:
-        check(exercise, fn, hidden=hidden)
+        check(exercise, fn, hidden=hidden, seed=seed)
     except GradingError as error:
         return error
     return None
@@ -73,11 +74,12 @@ def _failure(exercise, fn, hidden):
 def test_catalogue_entry_is_graded_as_listed(assignment, name):
     variant = CATALOGUE[assignment][name]
     namespace = learner_namespace(variant["answers"])
+    seeds = variant.get("seeds", (None,))
     for test, calls in checks_of(assignment).items():
         key = variant["mistakes"].get(test)
         if variant["points"].get(test, 0) and not key:
-            for exercise, hidden in calls:
-                assert _failure(exercise, namespace[exercise], hidden) is None, (test, exercise, hidden)
+            for (exercise, hidden), seed in itertools.product(calls, seeds):
+                assert _failure(exercise, namespace[exercise], hidden, seed) is None, (test, exercise, hidden, seed)
             continue
         if key is None:
             continue
@@ -85,10 +87,12 @@ def test_catalogue_entry_is_graded_as_listed(assignment, name):
         first = next(filter(None, (_failure(e, namespace[e], h) for e, h in calls)), None)
         assert first is not None and tag(key) in str(first), f"{test}: {first}"
         exact, says = variant.get("diagnoses", {}).get(test), variant.get("says", {}).get(test)
-        for exercise, hidden in calls if exact or says else ():
-            error = _failure(exercise, namespace[exercise], hidden)
-            assert error is not None, (exercise, hidden)
-            assert exact is None or error.mistakes == exact, (exercise, hidden, str(error))
+        if not (exact or says or "seeds" in variant):
+            continue
+        for (exercise, hidden), seed in itertools.product(calls, seeds):
+            error = _failure(exercise, namespace[exercise], hidden, seed)
+            assert error is not None, (exercise, hidden, seed)
+            assert error.mistakes == exact if exact else error.mistake == key, (exercise, hidden, seed, str(error))
             assert all(re.search(re.escape(words), str(error)) for words in says or ()), (exercise, hidden, str(error))
 
 

@@ -13,8 +13,9 @@ to a dict with
 ``mistakes``
     test-cell grade_id -> the mistake key (``mlcore.grading``'s ``[mistake: key]``) the feedback of that
     cell must name; failing cells only.
-``diagnoses``, ``says`` (optional)
-    test-cell grade_id -> every key its check names, in order; -> words its failure message contains.
+``diagnoses``, ``says``, ``seeds`` (optional)
+    test-cell grade_id -> every key its check names, in order; -> words its failure message contains;
+    the seeds each check runs with in ``tests/test_catalogue.py`` (then every check must fail, or pass).
 
 Three readers: ``tests/test_catalogue.py`` runs every variant's checks in-process (visible and hidden);
 ``tests/test_autograde_XX.py`` autogrades every variant with nbgrader; the synthetic-class generator
@@ -42,6 +43,10 @@ def module_of(assignment):
     return next(module for module in _modules() if module.ASSIGNMENT == assignment)
 
 
+#: Seeds for entries checked on the same three draws every run (visible and hidden).
+SEEDS = (0, 1, 2024)
+
+
 def blank(points):
     """The blank submission: nothing written, every test cell fails with ``not_implemented``."""
     return {
@@ -57,10 +62,11 @@ def builders(correct, points, test_of):
     ``wrong(mistakes, says=None, **answers)``: the correct answers with some replaced; ``mistakes`` maps
     answer cell -> the mistake key its test cell must name (or a tuple: every key the check names, in
     order), and the test cells grading those answer cells get 0 points; ``says``: words (one str or a
-    tuple) the failure message must contain. ``right(**answers)``: correct answers written differently.
+    tuple) the failure message must contain; ``seeds``: run each check with each of these seeds (default:
+    one fresh seed). ``right(seeds=None, **answers)``: correct answers written differently.
     """
 
-    def wrong(mistakes, says=None, **answers):
+    def wrong(mistakes, says=None, seeds=None, **answers):
         merged = dict(correct, **answers)
         keys = {test_of[cell]: (key if isinstance(key, tuple) else (key,)) for cell, key in mistakes.items()}
         pts = {test: (0 if test in keys else full) for test, full in points.items()}
@@ -69,9 +75,11 @@ def builders(correct, points, test_of):
             variant["diagnoses"] = keys  # the check must name exactly these keys
         if says:
             variant["says"] = {test: (says,) if isinstance(says, str) else tuple(says) for test in keys}
+        if seeds:
+            variant["seeds"] = tuple(seeds)  # each check is run with each of these seeds
         return variant
 
-    def right(**answers):
-        return wrong({}, **answers)
+    def right(seeds=None, **answers):
+        return wrong({}, seeds=seeds, **answers)
 
     return wrong, right
