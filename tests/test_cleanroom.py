@@ -319,6 +319,54 @@ def test_a_missing_answer_variable_fails_the_question(runner):
     assert not grade_calls(runner, [(question, question, False)], SEED).passed
 
 
+def _test_cell(outputs):
+    from nbformat.v4 import new_output
+
+    cell = new_code_cell('check("mse", mse)', metadata={"nbgrader": {"grade": True, "solution": False,
+                                                                        "grade_id": "mse_tests", "points": 2}})
+    made = {"pass": new_output("stream", name="stdout", text="mse: passed 5 checks on random inputs\n"),
+            "error": new_output("error", ename="GradingError", evalue="wrong [mistake: sign]", traceback=[]),
+            "stderr": new_output("stream", name="stderr", text="a warning\n"),
+            "result": new_output("execute_result", data={"text/plain": "0.5"}, execution_count=1)}
+    cell.outputs = [made[o] for o in outputs]
+    return cell
+
+
+@pytest.mark.parametrize("kernel", [["pass"], ["error"], ["stderr"], ["result", "error"], ["result"]])
+@pytest.mark.parametrize("clean_passed", [True, False])
+def test_nbgrader_scores_the_clean_rooms_verdict_whatever_the_kernel_printed(kernel, clean_passed):
+    from nbgrader.utils import determine_grade
+
+    from instructor.cleanroom.preprocessor import Verdict, apply_verdict, kernel_verdict
+
+    cell = _test_cell(kernel)
+    kernel_passed, _ = kernel_verdict(cell)
+    apply_verdict(cell, Verdict(clean_passed, "mse: passed 5 checks" if clean_passed else "mse is wrong [mistake: factor]",
+                                () if clean_passed else ("factor",)), kernel_passed)
+    assert determine_grade(cell) == ((2.0 if clean_passed else 0.0), 2.0)
+    if kernel_passed == clean_passed and kernel == ["pass"]:
+        assert [o.output_type for o in cell.outputs] == ["stream"], "both agree: the learner's own output stays"
+
+
+def test_a_clean_room_that_cannot_run_fails_every_test_cell_and_flags_it(tmp_path):
+    """Never a silent pass: without its source notebook the clean room grades nothing and says so."""
+    from traitlets.config import Config
+
+    from instructor.cleanroom import CleanRoom
+
+    config = Config()
+    config.CourseDirectory.root = str(tmp_path)
+    step = CleanRoom(config=config, sandbox=SANDBOXED)
+    nb = new_notebook(cells=[_test_cell(["pass"])])
+    resources = {"nbgrader": {"student": "s1", "assignment": "01_mse", "notebook": "01_mse"}}
+    step.preprocess(nb, resources)
+    from nbgrader.utils import determine_grade
+
+    assert determine_grade(nb.cells[0])[0] == 0
+    found = flagfile.read_flags(tmp_path / "autograded" / "s1" / "01_mse")
+    assert [f["kind"] for f in found] == ["cleanroom_error"] and found[0]["source"] == "cleanroom"
+
+
 # ----------------------------------------------------------------------------------------------- every exercise
 
 

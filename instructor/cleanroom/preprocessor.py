@@ -264,34 +264,41 @@ class CleanRoom(Preprocessor):
     def preprocess(self, nb, resources):
         root, source_path, folder = self._paths(resources)
         notebook = resources["nbgrader"]["notebook"]
-        source_nb = nbformat.read(source_path, as_version=nbformat.NO_CONVERT)
         seed = self.seed if self.seed is not None else int.from_bytes(os.urandom(4), "little") % 1_000_000
         cells = {_meta(c).get("grade_id"): c for c in nb.cells if is_test_cell(c)}
         flags, started = [], time.monotonic()
         runner, self._runner = self._runner or self._new_runner(root), None
-        with runner:
-            for kind, name, code in plan(source_nb, nb):
-                if kind == "exec":
-                    runner.exec_cell(name, code)
-                    continue
-                cell = cells.get(name)
-                calls = check_calls(code)
-                if cell is None or not calls:
-                    continue  # a test cell without check calls keeps the kernel's verdict
-                verdict = grade_calls(runner, calls, seed)
-                kernel_passed, kernel_mistakes = kernel_verdict(cell)
-                apply_verdict(cell, verdict, kernel_passed)
-                if verdict.passed != kernel_passed:
-                    kernel = "passed" if kernel_passed else "failed" + (f" [{', '.join(kernel_mistakes)}]" if kernel_mistakes else "")
-                    flags.append({
-                        "kind": "suspected_tampering", "cell": name,
-                        "detail": f"in the kernel: {kernel}; clean room: {verdict.words()} (seed {seed})",
-                    })
-                    self.log.warning("Suspected tampering in %s, cell %s: in the kernel %s, clean room %s",
-                                     notebook, name, kernel, verdict.words())
-                elif verdict.error:
-                    flags.append({"kind": "cleanroom_error", "cell": name, "detail": verdict.text})
+        try:
+            with runner:
+                source_nb = nbformat.read(source_path, as_version=nbformat.NO_CONVERT)
+                for kind, name, code in plan(source_nb, nb):
+                    if kind == "exec":
+                        runner.exec_cell(name, code)
+                    elif cells.get(name) is not None and check_calls(code):
+                        flags += self._grade_cell(runner, cells[name], name, check_calls(code), seed, notebook)
+        except Exception as error:  # the clean room itself failed: no test cell keeps a kernel's pass
+            message = (f"this notebook could not be graded outside the kernel ({type(error).__name__}: {error}); "
+                       "an instructor has to grade it")
+            self.log.error("Clean room failed on %s: %s", notebook, message)
+            for name, cell in cells.items():
+                apply_verdict(cell, Verdict(False, message, ("cleanroom_error",), error=True), kernel_verdict(cell)[0])
+            flags = [{"kind": "cleanroom_error", "cell": None, "detail": message}]
         flagfile.replace_flags(folder, SOURCE, notebook, flags)
         self.log.info("Clean room graded %s with seed %d in %.2f s (%d restarts of the child)", notebook, seed,
                       time.monotonic() - started, max(runner.generation - 1, 0))
         return nb, resources
+
+    def _grade_cell(self, runner, cell, name, calls, seed, notebook):
+        """Grade one test cell, set its outputs to the verdict; return its flags."""
+        verdict = grade_calls(runner, calls, seed)
+        kernel_passed, kernel_mistakes = kernel_verdict(cell)
+        apply_verdict(cell, verdict, kernel_passed)
+        if verdict.passed != kernel_passed:
+            kernel = "passed" if kernel_passed else "failed" + (f" [{', '.join(kernel_mistakes)}]" if kernel_mistakes else "")
+            self.log.warning("Suspected tampering in %s, cell %s: in the kernel %s, clean room %s", notebook, name,
+                             kernel, verdict.words())
+            return [{"kind": "suspected_tampering", "cell": name,
+                     "detail": f"in the kernel: {kernel}; clean room: {verdict.words()} (seed {seed})"}]
+        if verdict.error:
+            return [{"kind": "cleanroom_error", "cell": name, "detail": verdict.text}]
+        return []

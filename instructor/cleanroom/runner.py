@@ -147,20 +147,30 @@ class Runner:
         self.ready = False
 
     def start(self):
-        """Start the child (unless :meth:`spawn` did), wait until it is ready, replay the cells run so far."""
-        if self.process is None:
-            self.spawn()
-        try:
-            header, _ = self._receive(READY_TIMEOUT)
-        except (_Gone, wire.WireError) as error:
-            self.kill()
-            raise ChildUnavailable(f"the clean room's child did not start: {error}") from None
-        if header.get("op") != "ready":
-            self.kill()
-            raise ChildUnavailable(f"the clean room's child sent {header!r} instead of 'ready'")
-        self.ready = True
-        for filename, code in self.cells:
-            self._request({"op": "exec", "filename": filename, "code": code}, timeout=self.exec_timeout)
+        """Start the child (unless :meth:`spawn` did), wait until it is ready, replay the cells run so far.
+
+        A replayed cell that now ends the child or hangs is dropped and the child started once more.
+        """
+        while True:
+            if self.process is None:
+                self.spawn()
+            try:
+                header, _ = self._receive(READY_TIMEOUT)
+            except (_Gone, wire.WireError) as error:
+                self.kill()
+                raise ChildUnavailable(f"the clean room's child did not start: {error}") from None
+            if header.get("op") != "ready":
+                self.kill()
+                raise ChildUnavailable(f"the clean room's child sent {header!r} instead of 'ready'")
+            self.ready = True
+            for i, (filename, code) in enumerate(self.cells):
+                try:
+                    self._request({"op": "exec", "filename": filename, "code": code}, timeout=self.exec_timeout)
+                except (_Gone, wire.WireError):
+                    del self.cells[i]
+                    break
+            else:
+                return
 
     def ensure(self):
         """A live child, restarted (and the cells replayed) if the last one is gone."""
@@ -262,11 +272,14 @@ class Runner:
             reply, data = self._request({"op": "resolve", "expr": expr}, timeout=self.exec_timeout)
         except (_Gone, wire.WireError) as error:
             return Proxy(self, expr, name, guarded, broken=ProcessEnded(f"looking up {expr}: {error}"))
-        if reply.get("error"):
-            return Proxy(self, expr, name, guarded, broken=wire.rebuild_exception(reply["error"], KNOWN_EXCEPTIONS))
-        if "handle" in reply:
-            return Proxy(self, expr, name, guarded, handle=int(reply["handle"]))
-        return wire.decode(reply["value"], data, records={"Cache": dict})
+        try:
+            if reply.get("error"):
+                return Proxy(self, expr, name, guarded, broken=wire.rebuild_exception(reply["error"], KNOWN_EXCEPTIONS))
+            if "handle" in reply:
+                return Proxy(self, expr, name, guarded, handle=int(reply["handle"]))
+            return wire.decode(reply["value"], data, records={"Cache": dict})
+        except (wire.WireError, TypeError, ValueError) as garbled:
+            return Proxy(self, expr, name, guarded, broken=UnreadableReply(f"looking up {expr}: {garbled}"))
 
     # ------------------------------------------------------------------------------------------- calls
 
@@ -343,7 +356,8 @@ class Proxy:
                 self.broken = ProcessEnded(f"{self.name} ended the process that ran it ({gone})")
             raise self.broken from None
         except wire.WireError as garbled:
-            raise UnreadableReply(f"{self.name} sent back something the grader cannot read: {garbled}") from None
+            self.broken = UnreadableReply(f"{self.name} sent back something the grader cannot read: {garbled}")
+            raise self.broken from None
         if after is not None:
             for target, value in zip(args, after):
                 write_back(target, value)

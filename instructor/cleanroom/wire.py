@@ -42,7 +42,7 @@ import types
 import numpy as np
 
 HEADER = struct.Struct(">Q")
-MAX_FRAME = 512 * 1024 * 1024  # bytes; a reply larger than this is refused, not read
+MAX_FRAME = 64 * 1024 * 1024  # bytes; the exercises exchange kilobytes: a larger reply is refused, not read
 MAX_DEPTH = 32  # nesting of lists, tuples and dicts
 MAX_ITEMS = 1_000_000  # nodes in one message
 MAX_TEXT = 2000  # characters kept of a repr, a message or a string the learner returned
@@ -313,7 +313,8 @@ class Decoder:
     def _objarray(self, node, depth):
         items = self._items(node, depth)
         array = np.empty(len(items), dtype=object)
-        array[:] = items if items else array
+        for i, item in enumerate(items):  # one by one: NumPy would broadcast a list item into the array
+            array[i] = item
         return array.reshape(node["shape"])
 
     def _scalar(self, node, depth):
