@@ -46,7 +46,8 @@ class FigureView:
     Attributes ``fig`` and ``axes`` (one Axes, or an array of ``ncols``). :meth:`show` renders the figure
     once and sends it; :meth:`png` only renders it. Artists passed to :meth:`animate` are the only ones a
     change moves: the rest of the figure (axes, ticks, contours, static curves: most of the drawing time)
-    is rendered once and pasted back under them on every later render (matplotlib's blitting).
+    is rendered once and pasted back under them on every later render (matplotlib's blitting), until an
+    axes' limits change (then its ticks must be drawn again: one full render makes a new background).
     """
 
     def __init__(self, ncols=1, *, width=5.0, height=3.8):
@@ -59,28 +60,40 @@ class FigureView:
         axes = self.fig.subplots(1, ncols, squeeze=False).ravel()
         self.axes = axes[0] if ncols == 1 else axes
         self.image = widgets.Image(format="png")
-        self._dynamic, self._background = [], None
+        self._dynamic, self._background, self._laid_out = [], None, False
 
     def animate(self, *artists):
         """Redraw only ``artists`` (in this order, on top of the rest) on every later render.
 
-        Their limits and the axes' ticks must not change: whatever else a change touches is not redrawn."""
+        Apart from them and the axes' limits, a change must not touch the figure: it would not be redrawn."""
         for artist in artists:
             artist.set_animated(True)
         self._dynamic += artists
         self._background = None
+
+    def swap(self, old, new):
+        """Animate ``new`` in the place of ``old`` (e.g. a legend made again for other lines)."""
+        new.set_animated(True)
+        self._dynamic[self._dynamic.index(old)] = new
+
+    def _limits(self):
+        return [(ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes]
 
     def png(self):
         """Render the figure; its PNG bytes (fast zlib level: the bytes only cross a local socket)."""
         from PIL import Image
 
         canvas = self.fig.canvas
-        if self._background is None:
+        if self._background is None or self._background_limits != self._limits():
             canvas.draw()  # everything but the animated artists
-            if self._dynamic:
-                # Nothing but the animated artists changes from now on: keep this layout and this picture.
+            if not self._laid_out:
+                # Keep the first render's layout: computing it again costs as much as the drawing. (Whatever
+                # is drawn later is of the same kind: labels and ticks of the same widths.)
                 self.fig.set_layout_engine("none")
+                self._laid_out = True
+            if self._dynamic:  # nothing but the animated artists changes from now on: keep this picture
                 self._background = canvas.copy_from_bbox(self.fig.bbox)
+                self._background_limits = self._limits()
         else:
             canvas.restore_region(self._background)
         for artist in self._dynamic:
@@ -142,11 +155,23 @@ def _with_rerun_hint(ui):
     return ui
 
 
+def _take_off(ax):
+    """Remove every artist drawn on ``ax`` and let it autoscale again; its ticks, scales and labels stay
+    (``ax.cla()`` would build the ticks again, which costs more than drawing them)."""
+    for artist in [*ax.lines, *ax.collections, *ax.images, *ax.patches, *ax.texts, *ax.artists, *ax.tables]:
+        artist.remove()
+    if ax.legend_ is not None:
+        ax.legend_.remove()
+    ax.relim()
+    ax.set_autoscale_on(True)
+
+
 def interactive_figure(draw, controls, *, ncols=1, width=5.0, height=3.8):
     """Controls above a figure that ``draw`` redraws whenever a control changes.
 
-    The figure is kept; its axes are cleared before each ``draw`` (for figures whose every artist depends
-    on the controls; a widget that only moves some artists uses :func:`explorer` directly).
+    The figure is kept; before each ``draw``, what the previous one drew is taken off its axes (for figures
+    whose every artist depends on the controls; a widget that only moves some artists uses :func:`explorer`
+    directly).
 
     Parameters
     ----------
@@ -170,7 +195,7 @@ def interactive_figure(draw, controls, *, ncols=1, width=5.0, height=3.8):
 
     def update(**values):
         for ax in np.atleast_1d(view.axes):
-            ax.cla()
+            _take_off(ax)
         draw(view.axes, **values)
 
     return explorer(view, controls, update)
@@ -405,17 +430,33 @@ def vanishing_gradients(delta_norms, *, activations=("sigmoid", "tanh", "relu"),
     choice = widgets.ToggleButtons(options=["all", *activations], value="all", description="activation")
 
     norms_of = functools.lru_cache(maxsize=4096)(delta_norms)  # moving back to a setting costs nothing
+    view = FigureView(width=8.0, height=4.2)
+    ax = view.axes
+    lines = {name: ax.semilogy([1], [1], "o-", ms=4, label=name)[0] for name in activations}
+    (bound,) = ax.semilogy([1], [1], ":", color="k", label="(0.25)^(L − l)")  # sigmoid′ ≤ 1/4
+    plots.label(ax, "", "layer l (1 = closest to the input)", "‖δˡ‖ / ‖δᴸ‖ (log scale)")
+    view.animate(*lines.values(), bound, ax.legend(fontsize=9, loc="lower right"), ax.title)
 
-    def draw(ax, depth, scale, activation):
+    def update(depth, scale, activation):
         names = activations if activation == "all" else (activation,)
-        norms = {name: norms_of(name, depth, scale) for name in names}
-        bound = 0.25 if "sigmoid" in names else None
-        plots.plot_delta_norms(ax, norms, bound=bound,
-                               title=f"Gradient size per layer at initialisation (L = {depth}, weight scale {scale:g})")
-        ax.set_ylim(bottom=max(1e-30, min(float(np.min(v)) for v in norms.values()) / 10))
+        layers = np.arange(1, depth + 1)
+        for name, line in lines.items():
+            line.set_visible(name in names)
+            if name in names:
+                line.set_data(layers, np.maximum(norms_of(name, depth, scale), 1e-300))
+        bound.set_visible("sigmoid" in names)
+        bound.set_data(layers, 0.25 ** (depth - layers))
+        values = np.concatenate([lines[name].get_ydata() for name in names])
+        shown = [lines[name] for name in names] + ([bound] if "sigmoid" in names else [])
+        # Limits in steps (x by 10 layers, y by whole decades, 5 at the bottom): most changes move only the
+        # lines, and the axes' ticks (most of the drawing) are drawn again only when a step is crossed.
+        low = max(1e-30, float(values.min()) / 10)
+        ax.set_ylim(10.0 ** (5 * np.floor(np.log10(low) / 5)), 10.0 ** max(1, np.ceil(np.log10(values.max() * 3))))
+        ax.set_xlim(0.5, 10 * np.ceil(depth / 10) + 0.5)
+        view.swap(ax.legend_, ax.legend(handles=shown, fontsize=9, loc="lower right"))
+        ax.set_title(f"Gradient size per layer at initialisation (L = {depth}, weight scale {scale:g})")
 
-    return interactive_figure(draw, {"depth": depth_slider, "scale": scale_slider, "activation": choice},
-                              width=8.0, height=4.2)
+    return explorer(view, {"depth": depth_slider, "scale": scale_slider, "activation": choice}, update)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -434,6 +475,16 @@ class TrainingFigure:
         self.view = FigureView(2, width=4.6, height=3.8)
         self.curve_ax, self.regions_ax = self.view.axes
         (self.curve,) = self.curve_ax.semilogy([], [], color="tab:blue")
+        # Tick labels such as 0.2, 0.5, 1 whatever the range (a log axis spanning less than a decade would
+        # otherwise label its minor ticks, wider than the layout kept from the first render allows).
+        from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
+
+        self.curve_ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        self.curve_ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+        self.curve_ax.yaxis.set_minor_formatter(NullFormatter())
+        self.curve_ax.set_ylim(0.05, 2.0)  # for the first layout; each run rescales
+        self.curve_ax.set_autoscaley_on(True)
+        plots.label(self.curve_ax, "Training loss", "epoch", "mean cross-entropy")
         self.data = self.draw_regions = None
 
     def start(self, X, y, epochs):
@@ -579,6 +630,6 @@ def training_explorer(datasets, *, epochs=60, seed=0, lr=0.1, batch_size=32, mom
         on_click()
     else:  # the data, until the first run colours the regions
         figure.start(*datasets[names[0]], epochs)
-        plots.label(figure.curve_ax, "Training loss (press Train)", "epoch", "mean cross-entropy")
+        figure.curve_ax.set_title("Training loss (press Train)")
         figure.view.show()
     return ui

@@ -56,7 +56,7 @@ def test_a_control_changes_the_picture_of_the_same_figure(name):
     assert not np.array_equal(_pixels(before), _pixels(ui.view.image.value))
 
 
-@pytest.mark.parametrize("name", ["finite_difference", "descent"])
+@pytest.mark.parametrize("name", EXPLORERS)
 def test_a_blitted_render_is_the_picture_a_full_render_gives(name):
     make, control, value = EXPLORERS[name]
     ui = make()
