@@ -11,6 +11,12 @@
   writes reaches ``autograded/``, where nbgrader writes the graded notebook and the grading steps their
   flags; the copy is deleted with the kernel;
 - interrupts by message (a signal to the process group would stop at the sandbox's PID namespace);
+- starts the kernel with a Python audit hook (:data:`AUDIT_BOOT`) that reports, over a pipe only the grader
+  reads, what no answer needs: opening the course's secrets or another student's files (tried, even when the
+  sandbox makes it fail), writing IPython startup files, starting processes, sockets, ctypes pointer work,
+  swapping a function's ``__code__``, walking the garbage collector, setting the grading seed's variable.
+  The hook cannot be removed from Python; it is not the security boundary (the sandbox is), it is how a
+  submission that tried something gets flagged even when the sandbox made the attempt fail;
 - after the kernel stopped, sweeps whatever of the sandbox is left (:func:`instructor.sandbox.release`) and
   gives the working copy back to its owner.
 
@@ -28,11 +34,92 @@ import os
 import shutil
 import tempfile
 
+import json
+
 from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets import Bool
 
 from . import sandbox
+from .cleanroom import flags as flagfile
+
+SOURCE = "sandbox"
+
+# Runs first in the kernel's Python (as `python -c AUDIT_BOOT <ipykernel args>`), then starts ipykernel.
+# {fd}: the pipe's write end; {secrets}: path fragments no answer opens. Each distinct report is written once,
+# as one JSON line; a write that would block is dropped (a learner flooding the pipe is itself reported by
+# the grader: the lines stop parsing).
+AUDIT_BOOT = r"""
+import os, sys, json
+def _install(fd, secrets, allowed, exempt):
+    seen, dumps, write, fspath = set(), json.dumps, os.write, os.fsdecode
+    procs = ("os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "pty.spawn")
+    ctypes_bad = ("ctypes.dlsym", "ctypes.cdata", "ctypes.addressof", "ctypes.string_at", "ctypes.wstring_at",
+                  "ctypes.call_function", "ctypes.PyObj_FromPtr")
+    def report(kind, detail):
+        key = (kind, detail)
+        if key not in seen and len(seen) < 200:
+            seen.add(key)
+            try:
+                write(fd, (dumps([kind, detail[:300]]) + "\n").encode())
+            except OSError:
+                pass
+    armed = []  # empty until the first notebook cell runs: the kernel's own start-up is not reported
+    def hook(event, args):
+        if not armed:
+            name = getattr(args[0], "co_filename", "") if event == "exec" else ""
+            # A cell's code: ipykernel names it /tmp/ipykernel_<pid>/<hash>.py (older: <ipython-input-...>).
+            if name.startswith("<ipython-input") or name.partition("/ipykernel_")[2].split("/")[0].isdigit():
+                armed.append(True)
+            return
+        if event == "open":
+            path, mode = args[0], args[1]
+            if isinstance(path, (str, bytes)):
+                path = fspath(path)
+                writing = isinstance(mode, str) and any(c in mode for c in "wax+")
+                if any(s in path for s in secrets) and not path.startswith(allowed):
+                    report("opened a course file it must not see", path)
+                elif writing and "/startup/" in path and not path.endswith("README"):
+                    report("wrote an IPython startup file", path)
+                elif writing and path.endswith((".pth", "sitecustomize.py", "usercustomize.py")):
+                    report("wrote a Python start-up file", path)
+        elif event == "subprocess.Popen":
+            program = args[0] or (args[1] if isinstance(args[1], (str, bytes)) else list(args[1] or [""])[0])
+            if os.path.basename(fspath(program)) not in exempt:
+                report("started a process", f"{event} {args[1]!r}"[:300])
+        elif event in procs:
+            report("started a process", event)
+        elif event in ("socket.connect", "socket.bind", "socket.sendto"):
+            report("used a network socket", repr(args[1:])[:300])
+        elif event in ctypes_bad:
+            report("worked with raw pointers (ctypes)", event)
+        elif event == "object.__setattr__" and args[1] in ("__code__", "__globals__", "__closure__"):
+            report("swapped a function's code", f"{getattr(args[0], '__qualname__', '?')}.{args[1]}")
+        elif event in ("gc.get_objects", "gc.get_referrers", "gc.get_referents"):
+            report("walked the garbage collector", event)
+        elif event in ("os.putenv", "os.unsetenv") and "MLCORE" in fspath(args[0]).upper():
+            report("changed a grading environment variable", fspath(args[0]))
+        elif event == "sys.addaudithook":
+            report("added an audit hook", "")
+        elif event in ("os.kill", "os.killpg") and args[1] != 2:
+            report("sent a signal", repr(args))
+    def safe_hook(event, args):
+        try:
+            hook(event, args)
+        except Exception:  # a report must never change what the learner's code does
+            pass
+    sys.addaudithook(safe_hook)
+_install({fd}, {secrets!r}, {allowed!r}, ("fc-list",))
+del _install
+sys.argv[0] = "ipykernel_launcher"
+import runpy
+runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
+"""
+# Path fragments an answer never opens: the course's other folders and files (the kernel's own copy of its
+# folder is elsewhere, in a scratch folder).
+SECRETS = ("/solutions/", "/submitted/", "/autograded/", "/feedback/", "gradebook", "nbgrader_config",
+           "/.classroom/", "/release/")
 
 
 def _chown_tree(folder, uid, gid):
@@ -50,6 +137,10 @@ class SandboxKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels run in :func:`instructor.sandbox.wrap`, over IPC transport."""
 
     _box = None  # (private folder, uid or None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sandbox_reports = []  # (what, detail) found while and after the kernel ran
 
     def _course_root(self):
         section = self.config.get("CourseDirectory", {})
@@ -72,10 +163,61 @@ class SandboxKernelManager(AsyncKernelManager):
         if uid is not None:
             _chown_tree(private, uid, uid)
         env = sandbox.allowed_env(kw.get("env") or os.environ)
+        cmd, kw = self._audited(cmd, kw)
         cmd = sandbox.wrap(cmd, workdir=work, course_root=self._course_root(), uid=uid, env=env, binds=[ipc])
         # The kernel is pid 2 of its own PID namespace: a signal to nbgrader's process group never reaches it.
         self.kernel_spec.interrupt_mode = "message"
         return cmd, kw
+
+    def _audited(self, cmd, kw):
+        """`cmd` started through the audit hook, with the pipe's write end passed in (kept by the launch)."""
+        if cmd[1:3] != ["-m", "ipykernel_launcher"]:
+            self.log.warning("sandbox: kernel command %s is not ipykernel_launcher: no audit hook", cmd[:3])
+            return cmd, kw
+        read, write = os.pipe()
+        os.set_blocking(write, False)
+        self._audit = read
+        self._audit_write = write
+        root = os.path.realpath(self._course_root())
+        secrets = SECRETS + (root + "/", os.path.expanduser("~") + "/")
+        # What the kernel may read although a secret's fragment is in its path: its Python, mlcore.
+        allowed = tuple(d + "/" for d in sandbox.readable_dirs())
+        kw["pass_fds"] = tuple(kw.get("pass_fds", ())) + (write,)
+        boot = AUDIT_BOOT.replace("{fd}", str(write)).replace("{secrets!r}", repr(secrets))
+        return [cmd[0], "-c", boot.replace("{allowed!r}", repr(allowed))] + cmd[3:], kw
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        try:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+        finally:
+            if getattr(self, "_audit_write", None) is not None:
+                os.close(self._audit_write)  # the sandbox holds the only write end now
+                self._audit_write = None
+
+    def _read_audit(self):
+        """What the audit hook reported (after the sandbox is gone: the pipe is then at its end)."""
+        read, self._audit = getattr(self, "_audit", None), None
+        if read is None:
+            return
+        os.set_blocking(read, False)
+        chunks = []
+        try:
+            while True:
+                chunk = os.read(read, 65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        except BlockingIOError:
+            self.sandbox_reports.append(("kept the audit channel open after the kernel ended", ""))
+        finally:
+            os.close(read)
+        for line in b"".join(chunks).decode("utf-8", "replace").splitlines():
+            try:
+                kind, detail = json.loads(line)
+                self.sandbox_reports.append((str(kind), str(detail)))
+            except (ValueError, TypeError):
+                self.sandbox_reports.append(("wrote into the grader's audit channel", line[:200]))
+                break
 
     def _release(self):
         private, uid = self._box
@@ -84,6 +226,8 @@ class SandboxKernelManager(AsyncKernelManager):
             left = sandbox.release(uid)
             if left:
                 self.log.warning("sandbox: killed %d process(es) left by the kernel", left)
+                self.sandbox_reports.append(("left processes running after the notebook (killed)", str(left)))
+        self._read_audit()
         shutil.rmtree(private, ignore_errors=True)
 
     async def _async_cleanup_resources(self, restart=False):
@@ -105,3 +249,39 @@ class SandboxedExecute(Execute):
         if self.sandbox:
             sandbox.require(False)
             self.kernel_manager_class = SandboxKernelManager
+        self._managers = []
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        self._managers.append(km)
+        return km
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._managers = []
+        try:
+            return super().preprocess(nb, resources, km=km)
+        except CellTimeoutError as exc:
+            # A timeout that escapes nbclient is not a slow cell (that one is interrupted and recorded in
+            # the cell): the kernel broke its protocol, e.g. forked copies of it answered. nbgrader then
+            # fails the submission; saying "kernel died" makes course-grade leave it for a human, flagged.
+            raise DeadKernelError(f"Kernel died: it stopped answering as a kernel should ({exc})") from exc
+        finally:
+            self._record(resources)
+
+    def _record(self, resources):
+        """Write what the sandbox saw as flags of this notebook (replacing an earlier run's)."""
+        info = (resources or {}).get("nbgrader", {})
+        folder = (resources or {}).get("metadata", {}).get("path")
+        if not folder or not info.get("notebook"):
+            return
+        reports = {}  # what -> details (the first few)
+        for km in self._managers:
+            for what, detail in getattr(km, "sandbox_reports", []):
+                details = reports.setdefault(what, [])
+                if detail and detail not in details and len(details) < 3:
+                    details.append(detail)
+        flags = [{"kind": "sandbox: " + what, "cell": None, "detail": "; ".join(details)}
+                 for what, details in reports.items()]
+        for flag in flags:
+            self.log.warning("%s: the learner's code %s %s", info.get("student"), flag["kind"][9:], flag["detail"])
+        flagfile.replace_flags(folder, SOURCE, info["notebook"], flags)

@@ -129,14 +129,19 @@ def fresh_uid() -> int:
 
 
 def _uid_processes(uid):
+    """Live (not zombie) processes owned by `uid`."""
     pids = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                if os.stat(f"/proc/{entry}").st_uid == uid:
-                    pids.append(int(entry))
-            except OSError:
+                if os.stat(f"/proc/{entry}").st_uid != uid:
+                    continue
+                with open(f"/proc/{entry}/stat") as f:
+                    state = f.read().rsplit(")", 1)[1].split()[0]
+            except (OSError, IndexError):
                 continue
+            if state not in ("Z", "X"):
+                pids.append(int(entry))
     return pids
 
 
@@ -148,18 +153,19 @@ def kill_uid(uid) -> int:
     """
     if uid is None or uid < UID_RANGE[0]:
         raise ValueError(f"uid {uid!r} is not a sandbox uid (range {UID_RANGE})")
-    found = 0
+    found = set()
     for _ in range(50):  # a fork bomb may spawn while we sweep: repeat until none is left
         pids = _uid_processes(uid)
         if not pids:
             break
-        found += len(pids)
+        found.update(pids)
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-    return found
+        time.sleep(0.01)
+    return len(found)
 
 
 CGROUP_PREFIX = "mlcore-sandbox-"
@@ -220,8 +226,13 @@ def _rmdir(path):
     return False
 
 
-def release(uid) -> int:
-    """After a sandbox of `uid` ended: kill whatever of it is left, remove its cgroups; return the kill count."""
+def release(uid, grace=2.0) -> int:
+    """After a sandbox of `uid` was stopped: give its processes `grace` seconds to go down with it (its PID
+    namespace takes them all), kill whatever is still alive then, remove its cgroups; return how many were
+    killed here (0 when the sandbox went down by itself)."""
+    deadline = time.monotonic() + grace
+    while _uid_processes(uid) and time.monotonic() < deadline:
+        time.sleep(0.02)
     found = kill_uid(uid)
     for path in _cgroup_paths(uid):
         _rmdir(path)
@@ -275,6 +286,11 @@ def _parents(path, made):
 def allowed_env(environ):
     """The variables of `environ` that may enter a sandbox (an allow-list: nothing secret, no HOME)."""
     return {k: v for k, v in environ.items() if k.startswith(ENV_PREFIXES) or k in ENV_NAMES}
+
+
+def readable_dirs():
+    """Folders outside the system ones that the sandbox shows (read-only): the Python environment, mlcore."""
+    return _python_dirs() + _package_dirs(SHARED_PACKAGES)
 
 
 def _env(home, tmp, extra):
@@ -352,7 +368,7 @@ def wrap(argv, *, workdir, course_root, home=None, tmp=None, limits=Limits(), ui
             args += ["--bind", os.path.realpath(host), inside]
         else:
             args += ["--size", str(limits.tmp_size), "--perms", "1777", "--tmpfs", inside]
-    readonly = _python_dirs() + _package_dirs(SHARED_PACKAGES) + [os.path.realpath(p) for p in ro_binds]
+    readonly = readable_dirs() + [os.path.realpath(p) for p in ro_binds]
     for d in readonly:
         if _is_within(course_root, d):
             raise ValueError(f"{d} contains the course root {course_root}: mount only what the code needs")
