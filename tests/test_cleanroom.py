@@ -255,6 +255,61 @@ def lazy(y, y_hat):
         proxy(np.ones(3), np.zeros(3))
 
 
+REFERENCE_TRICKS = {
+    "closure": """
+_raw = mlcore.mse_grad.__closure__[mlcore.mse_grad.__code__.co_freevars.index("fn")].cell_contents
+def mse_grad(y, y_hat):
+    return _raw(y, y_hat)
+""",
+    "ctypes": """
+import ctypes, mlcore._guard
+_blocked = mlcore._guard._blocked
+def mse_grad(y, y_hat):
+    ctypes.pythonapi.PySet_Clear(ctypes.py_object(_blocked))
+    return mlcore.mse_grad(y, y_hat)
+""",
+    "reload": """
+import importlib, mlcore._guard, mlcore.losses
+importlib.reload(mlcore._guard)
+importlib.reload(mlcore.losses)
+def mse_grad(y, y_hat):
+    return mlcore.losses.mse_grad(y, y_hat)
+""",
+    "second_import": """
+import importlib.util, os, sys
+_spec = importlib.util.spec_from_file_location("mlcore_again", os.path.join(os.path.dirname(mlcore.__file__), "__init__.py"),
+                                                submodule_search_locations=[os.path.dirname(mlcore.__file__)])
+_again = importlib.util.module_from_spec(_spec)
+sys.modules["mlcore_again"] = _again
+_spec.loader.exec_module(_again)
+def mse_grad(y, y_hat):
+    return _again.mse_grad(y, y_hat)
+""",
+    "lazy": """
+class _Lazy:
+    def __init__(self, y, y_hat):
+        self.args = (y, y_hat)
+    def __array__(self, dtype=None, copy=None):
+        return mlcore.mse_grad(*self.args)
+def mse_grad(y, y_hat):
+    return _Lazy(y, y_hat)
+""",
+}
+
+
+@pytest.mark.parametrize("trick", sorted(REFERENCE_TRICKS))
+def test_the_reference_cannot_be_reached_around_the_guard(trick):
+    """Each of these passes a check that runs in the learner's own process; in the clean room it fails."""
+    with Runner(ROOT, sandboxed=SANDBOXED) as fresh:  # the tricks change mlcore in the child: a child each
+        fresh.exec_cell("<cell 0>", SETUP)
+        fresh.exec_cell("<answer mse_grad_answer>", REFERENCE_TRICKS[trick])
+        verdict = grade_calls(fresh, [("mse_grad", "mse_grad", False), ("mse_grad", "mse_grad", True)], SEED)
+        assert not verdict.passed, verdict.text
+        # and the reference works again for code that is not being graded
+        fresh.exec_cell("<cell 1>", "_after = mlcore.mse_grad(np.ones(2), np.zeros(2))")
+        assert np.array_equal(fresh.resolve("_after", name="_after"), [-1.0, -1.0])
+
+
 def test_an_endless_loop_and_os_exit_fail_one_check_and_the_run_goes_on(runner):
     _answer(runner, """
 def mse(y, y_hat):

@@ -19,6 +19,7 @@ encoded while they still refuse, so a lazy value cannot escape the guard), ``bye
 """
 
 import builtins
+import contextlib
 import importlib.abc
 import os
 import sys
@@ -32,14 +33,41 @@ ANSWER_PREFIX = "<answer "  # the file name of an answer cell's code: its frames
 
 
 class _NoGrader(importlib.abc.MetaPathFinder):
-    """Refuses to import the grading code inside the child."""
+    """Refuses to import the grading code inside the child, and mlcore's files under any other name."""
 
     BLOCKED = ("mlcore.grading.", "instructor", "nbgrader")
+
+    def __init__(self, mlcore_dir):
+        self.mlcore_dir = mlcore_dir
 
     def find_spec(self, name, path=None, target=None):
         if name == "instructor" or name.startswith(self.BLOCKED):
             raise ImportError(f"{name} is not available while your code is graded")
+        if name != "mlcore" and not name.startswith("mlcore.") and any(
+            os.path.realpath(str(p)).startswith(self.mlcore_dir) for p in (path or ())
+        ):
+            raise ImportError(f"mlcore's files are imported once, as mlcore (not as {name}) while your code is graded")
         return None
+
+
+def _refusal(name):
+    """The code of a function that refuses to run, as mlcore's guard does while ``name`` is graded."""
+    message = (f"use your own implementation of {name}: the check is grading your code, so mlcore's reference "
+               f"{name} is switched off while it runs.")
+    source = f"def refuse(*args, **kwargs):\n    raise __import__('mlcore._guard', fromlist=['_']).ReferenceBlocked({message!r})\n"
+    namespace = {}
+    exec(source, namespace)
+    return namespace["refuse"].__code__
+
+
+def _raw_reference(wrapper):
+    """The function a guard wrapper (``mlcore._guard.reference``) calls, or None."""
+    try:
+        cells = dict(zip(wrapper.__code__.co_freevars, wrapper.__closure__ or ()))
+        raw = cells["fn"].cell_contents
+    except (AttributeError, KeyError, ValueError, TypeError):
+        return None
+    return raw if isinstance(raw, types.FunctionType) and not raw.__code__.co_freevars else None
 
 
 def _private_channel():
@@ -107,7 +135,9 @@ class Child:
         self.np, self.blocking = np, blocking
         self.read_exactly, self.fd_out = _reader(fd_in), fd_out
         _stub_grading(mlcore)
-        sys.meta_path.insert(0, _NoGrader())
+        sys.meta_path.insert(0, _NoGrader(os.path.realpath(os.path.dirname(mlcore.__file__))))
+        self.references = self.find_references()  # recorded before any learner code runs
+        self.refusals = {}
         self.functions = _allow_list(mlcore, np)
         self.records = {"Cache": mlcore.mlp.Cache}
         self.record_types = {mlcore.mlp.Cache: "Cache"}
@@ -117,6 +147,43 @@ class Child:
         main.__dict__["display"] = lambda *args, **kwargs: None  # IPython's display: nothing to show here
         sys.modules["__main__"] = main
         self.namespace = main.__dict__
+
+    # ------------------------------------------------------------------------------------------- the guard
+
+    def find_references(self):
+        """``[(name, raw function)]`` of mlcore's guarded references in the modules loaded now."""
+        found = []
+        for module_name, module in list(sys.modules.items()):
+            if module_name.split(".")[0] != "mlcore" or module_name.startswith("mlcore.grading"):
+                continue
+            for value in list(vars(module).values()):
+                name = getattr(value, "__reference_name__", None) if isinstance(value, types.FunctionType) else None
+                raw = _raw_reference(value) if isinstance(name, str) else None
+                if raw is not None:
+                    found.append((name, raw))
+        return found
+
+    @contextlib.contextmanager
+    def refusing(self, names):
+        """While the learner's function runs, the references ``names`` refuse even without their guard.
+
+        The guard's set of blocked names lives in this process and a learner's code can empty it (ctypes)
+        or take the unguarded function out of the wrapper's closure. So the unguarded functions themselves
+        get the code of a refusal for the call: whoever holds them, wherever from, calls that.
+        """
+        swapped, seen = [], set()
+        try:
+            for name, raw in self.references + self.find_references():
+                if name in names and id(raw) not in seen:
+                    seen.add(id(raw))
+                    if name not in self.refusals:
+                        self.refusals[name] = _refusal(name)
+                    swapped.append((raw, raw.__code__))
+                    raw.__code__ = self.refusals[name]
+            yield
+        finally:
+            for raw, code in reversed(swapped):
+                raw.__code__ = code
 
     # ------------------------------------------------------------------------------------------- replies
 
@@ -184,7 +251,8 @@ class Child:
         encoder = wire.Encoder(drain=True, records=self.record_types)
         with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
             warnings.simplefilter("always")
-            with self.blocking(request.get("guarded", ())):
+            guarded = [str(name) for name in request.get("guarded", ())]
+            with self.blocking(guarded), self.refusing(guarded):
                 try:
                     result = encoder(fn(*args))  # drained while the references still refuse to run
                 except BaseException as failure:  # sys.exit() and KeyboardInterrupt included
