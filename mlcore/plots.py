@@ -430,7 +430,7 @@ def plot_backprop_graph(ax, *, step=None, title="Backpropagation through a two-l
                                     shrinkA=24, shrinkB=24, connectionstyle="arc3,rad=0.15"))
         tx, ty = (xa + xb) / 2, (ya + yb) / 2 + (offset * 2.1 if ya == yb else 0.0)
         side = "center" if ya == yb else ("right" if xb < xa else "left")  # W's label left, b's right
-        tx += {"center": 0.0, "right": -0.15, "left": 0.2}[side]
+        tx += {"center": 0.0, "right": -0.15, "left": 0.35}[side]
         ax.text(tx, ty, text, ha=side, va="center", fontsize=7.5, color="tab:red",
                 fontweight="bold" if current else "normal")
     for x, text in ((0.2, "gradients add where paths meet:\n"
