@@ -90,7 +90,8 @@ def describe(value):
     if value is None:
         return "None"
     if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}" if value.ndim else "a 0-d array"
+        kind = "" if value.dtype.kind in "biuf" else f" of dtype {value.dtype}"
+        return f"an array of shape {value.shape}{kind}" if value.ndim else f"a 0-d array{kind}"
     if isinstance(value, (tuple, list)):
         return f"a {type(value).__name__} of {len(value)} values"
     if is_real_scalar(value):
@@ -240,7 +241,7 @@ def _raised(exercise, runs, lab=None):
     meaning = raised.advice(error)
     if isinstance(error, ZeroDivisionError):
         return Diagnosis("divide_by_zero", f"{said} {meaning}", run)
-    dependence = probes.shape_dependence(exercise, runs, lab, _fails) if lab is not None else None
+    dependence = _unless_it_breaks(probes.shape_dependence, exercise, runs, lab, _fails) if lab is not None else None
     if dependence is not None:
         condition, involved = dependence
         meanings = exercise.size_meanings
@@ -529,6 +530,8 @@ def _non_finite(part):
     only_at_one = _only_where_a_size_is_one(part.exercise, part.runs, bad_runs)
     if cause is not None:
         key, words = cause
+        if only_at_one and key == "divide_by_zero":
+            words = words.split(": a denominator")[0] + "."  # the sizes below say which denominator
         return Diagnosis(key, f"{head}: {words}{only_at_one}", run)
     key = "nan" if np.isnan(value) else "overflow"
     what = "0/0, inf - inf or 0 * inf" if key == "nan" else "a division by a tiny number or an overflow"
@@ -706,13 +709,22 @@ def _mismatch(part):
 # ----------------------------------------------------------------------------- found by probing
 
 
+def _unless_it_breaks(explain, *args):
+    """``explain(*args)``, or None when it fails: a learner's odd return value (an object whose arithmetic
+    raises, say) must cost an explanation, never the check itself."""
+    try:
+        return explain(*args)
+    except Exception:
+        return None
+
+
 def _probed(finder):
     """A per-part detector from a :mod:`mlcore.grading.probes` finder returning ``(key, text, run)``."""
 
     def detector(part):
         if part.lab is None:
             return None
-        found = finder(part, part.lab)
+        found = _unless_it_breaks(finder, part, part.lab)
         return Diagnosis(*found) if found else None
 
     detector.__name__ = finder.__name__
@@ -725,7 +737,7 @@ def _explained(part):
     if explain is None:
         return None
     for run in part.failing():
-        found = explain(part.label, pick(run.expected, part.path), part.got(run), run.case)
+        found = _unless_it_breaks(explain, part.label, pick(run.expected, part.path), part.got(run), run.case)
         if found:
             return Diagnosis(found[0], found[1], run)
     return None
@@ -1006,7 +1018,7 @@ def diagnose(exercise, runs, probe=None):
     found, done = [], set()
     tops = _list_tops(runs)
     for top in tops:
-        whole = _whole_list(exercise, runs, top, lab)
+        whole = _unless_it_breaks(_whole_list, exercise, runs, top, lab)
         if whole:
             found.append((whole, top))
             done.add(top)

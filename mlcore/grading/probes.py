@@ -269,8 +269,7 @@ def perturbations(case):
     rng = np.random.default_rng(7)
     for name, value in case.items():
         if _float_array(value) or _float_list(value):
-            new = _map(value, lambda a: a * rng.uniform(1.3, 1.9, size=a.shape) + rng.normal(0, 0.3, size=a.shape))
-            found.append((name, f"{name} changed", _with(case, **{name: new})))
+            found.append((name, f"{name} changed", _with(case, **{name: _map(value, lambda a: _redrawn(a, rng))})))
         elif _float_scalar(value):
             new = value * 1.37 + (0.11 if value == 0 else 0.0)
             if 0 < value < 1:  # a learning rate or a momentum: a clear change that stays in (0, 1)
@@ -285,6 +284,17 @@ def perturbations(case):
             if other is not None:
                 found.append((name, other[1], _with(case, **{name: other[0]})))
     return found
+
+
+def _redrawn(a, rng):
+    """Other values of the same kind as ``a``: labels flipped, probabilities and other numbers drawn afresh
+    (signs too: a function of z > 0 must see a difference)."""
+    if _labels01(a):
+        return 1.0 - a
+    if _probabilities(a):
+        return rng.uniform(0.02, 0.98, size=a.shape)
+    scale = float(np.max(np.abs(a))) or 1.0
+    return rng.uniform(-scale, scale, size=a.shape)
 
 
 def ignored_input(part, lab):
