@@ -446,6 +446,39 @@ def test_probes_only_call_the_function_with_ordinary_arguments():
     assert {s[3] for s in seen} <= {"tanh_prime", "sigmoid_prime", "relu_prime"}
 
 
+class _Opaque:
+    """A returned object whose conversion and arithmetic fail: the diagnosis must still answer."""
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("not an array")
+
+    def __sub__(self, other):
+        raise RuntimeError("no arithmetic")
+
+
+@pytest.mark.parametrize("name, fn", [
+    ("softmax", lambda z: _Opaque()),
+    ("gd_step", lambda params, grads, lr: [_Opaque() for _ in params]),
+    ("backward", lambda params, cache, delta_L, act_prime: [_Opaque()] * len(params)),
+])
+def test_an_odd_return_value_gets_a_diagnosis_not_a_crash(name, fn):
+    for hidden in (False, True):
+        with pytest.raises(GradingError) as info:
+            check(name, fn, hidden=hidden, seed=0)
+        assert info.value.mistake == "type" and "_Opaque" in str(info.value)
+
+
+def test_what_the_function_prints_on_the_probes_is_not_shown(capsys):
+    def gd_step(params, grads, lr):
+        print("step")
+        return [p - 0.1 * g for p, g in zip(params, grads)]  # lr ignored: probes re-run it
+
+    with pytest.raises(GradingError) as info:
+        check("gd_step", gd_step, seed=0)
+    assert info.value.mistake == "ignores_input"
+    assert capsys.readouterr().out.count("step") == 3  # the visible check's three cases only
+
+
 # ============================================================================= correct alternatives
 
 

@@ -6,8 +6,9 @@ Notebook test cells call::
     check("mse_grad", mse_grad)               # visible: a few small random cases
     check("mse_grad", mse_grad, hidden=True)  # hidden: about 20 varied random cases
 
-A failure raises :class:`GradingError` (an ``AssertionError``) whose message names the mistake
-and ends with ``[mistake: <key>]``; ``GradingError.mistake`` holds the key. The keys are listed in
+A failure raises :class:`GradingError` (an ``AssertionError``) whose message starts with the diagnosis,
+ended by ``[mistake: <key>]``, then says how many cases passed and which seed reproduces it;
+``GradingError.mistake`` holds the key. The keys are listed in
 :mod:`mlcore.grading.diagnose`; exercises are declared in :mod:`mlcore.grading.specs`.
 
 Importing this package records the namespaces of builtins, NumPy and mlcore

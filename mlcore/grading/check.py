@@ -8,7 +8,12 @@ The order of a check follows GRADING.md:
 3. run the learner's function on fresh copies, with mlcore's references switched off
    (:func:`mlcore._guard.blocking`) and its warnings and stderr captured;
 4. compare and, on failure, diagnose (:mod:`mlcore.grading.diagnose`) with the import-time
-   namespace restored again, then raise :class:`GradingError`.
+   namespace restored again (the diagnosis may call the learner's function again on other cases,
+   through the same capture: :func:`_prober`), then raise :class:`GradingError`.
+
+A failure's message puts the diagnoses first (one line each, ending with ``[mistake: key]``), then how
+many cases passed and the inputs of the case the diagnosis quotes, then the seed line. In a notebook
+(:meth:`GradingError._render_traceback_`) the lines are wrapped at WIDTH characters, the tag kept whole.
 """
 
 import contextlib
