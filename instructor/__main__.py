@@ -4,6 +4,7 @@ Also installed as the ``course-grade`` console script.
 
     python -m instructor grade --all --course-dir . --workers 2
     python -m instructor grade 01_mse --course-dir . --db-url postgresql+psycopg://user@host/gradebook
+    python -m instructor grade --all --course-dir /shared/course --db-url ... --scheduler tcp://host:8786
     python -m instructor report 01_mse --course-dir .
     python -m instructor synthetic --students 100 --course-dir /tmp/class --seed 0
 
@@ -27,7 +28,12 @@ def _parser():
     g.add_argument("assignments", nargs="*", help="assignment names (default with --all: every assignment)")
     g.add_argument("--all", action="store_true", help="grade every assignment of the release folder")
     g.add_argument("--course-dir", default=".", help="nbgrader course root (default: current directory)")
-    g.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: CPUs)")
+    g.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                   help="worker processes of the local Dask cluster (default: CPUs)")
+    g.add_argument("--scheduler", default=None,
+                   help="grade on an existing Dask cluster, e.g. tcp://host:8786 (default: $COURSE_GRADE_SCHEDULER, "
+                        "else a local cluster of --workers processes); its workers must see the course directory "
+                        "at the same path and reach the gradebook (PostgreSQL)")
     g.add_argument("--db-url", default=None, help="gradebook URL (default: SQLite gradebook.db in the course)")
     g.add_argument("--timeout", type=int, default=None, help="seconds one cell may run (Execute.timeout)")
     g.add_argument("--force", action="store_true", help="regrade submissions even when unchanged")
@@ -63,7 +69,8 @@ def main(argv=None):
         try:
             result = grade_class(args.course_dir, None if args.all else args.assignments, workers=args.workers,
                                  db_url=args.db_url, timeout=args.timeout, force=args.force,
-                                 progress=not args.no_progress, csv_path=args.csv, no_sandbox=args.no_sandbox)
+                                 progress=not args.no_progress, csv_path=args.csv, no_sandbox=args.no_sandbox,
+                                 scheduler=args.scheduler)
         except GradingSetupError as exc:
             print(f"grading could not run: {exc}", file=sys.stderr)
             return 2

@@ -1,13 +1,14 @@
-"""Grade a whole class with nbgrader: autograde, then feedback, then export, in parallel worker processes.
+"""Grade a whole class with nbgrader: autograde, then feedback, then export, on a Dask cluster.
 
-nbgrader has no parallel autograde, and every ``nbgrader`` command costs seconds of start-up. Here each worker
-is one long-lived Python process that holds one :class:`nbgrader.apps.NbGraderAPI` and autogrades submission
-after submission with it (``api.autograde``: nbgrader's own machinery, nothing re-implemented), so start-up
-is paid once per worker, not once per student; then it generates the feedback of the students it graded,
-ten per ``api.generate_feedback`` run. The main process hands out work one *student* at a time (all that
-student's assignments together) from a queue, so a student is never graded by two processes at once —
-measured, that corrupts the student's output — and a worker held up by an infinite loop holds up nobody else.
-Students are entered into the gradebook before the workers start, so no two workers race to create one.
+nbgrader has no parallel autograde, and every ``nbgrader`` command costs seconds of start-up. Here the work
+runs on Dask (:mod:`instructor.cluster`): a local cluster of ``workers`` processes by default, or an existing
+cluster across machines. Each worker process holds one :class:`nbgrader.apps.NbGraderAPI` and autogrades
+submission after submission with it (``api.autograde``: nbgrader's own machinery, nothing re-implemented), so
+start-up is paid once per worker, not once per student; then feedback is generated ten students per
+``api.generate_feedback`` run. One task grades one *student* (all that student's assignments together), so a
+student is never graded by two processes at once — measured, that corrupts the student's output — and a
+worker held up by an infinite loop holds up nobody else. Students are entered into the gradebook before the
+workers start, so no two workers race to create one.
 
 What nbgrader does not do, this module adds:
 
@@ -27,16 +28,13 @@ import fnmatch
 import hashlib
 import json
 import os
-import queue
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import sandbox
+from . import cluster, sandbox
 from .course import Course, GradingSetupError, ensure_tools_on_path
 
 GRADED = "graded"
@@ -245,45 +243,7 @@ def _inspect(course, student, assignment, expected):
     return reasons
 
 
-# ------------------------------------------------------------------------------------------------ worker
-
-
-FEEDBACK_CHUNK = 10  # students per generate_feedback call: one HTML exporter serves them all
-
-
-def _worker_main(spec_json):
-    """Entry point of one worker process: read tasks from stdin, run nbgrader, answer in JSON lines.
-
-    Two kinds of task: ``{"op": "autograde", "student", "assignments"}`` (one answer line per assignment)
-    and ``{"op": "feedback", "assignment", "students"}`` (one answer line): feedback is generated for a
-    chunk of students in one nbgrader run, because each run builds its HTML exporter afresh.
-    """
-    spec = json.loads(spec_json)
-    # nbgrader and the kernels it starts may print to stdout; keep the protocol channel clean.
-    proto = os.fdopen(os.dup(1), "w", buffering=1)
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    ensure_tools_on_path()
-    from nbgrader.apps import NbGraderAPI
-
-    course = Course.load(spec["course_dir"], spec["db_url"])
-    config = course.config(timeout=spec.get("timeout"))
-    if not spec.get("sandbox", True):
-        config.SandboxedExecute.sandbox = False  # the instructor's explicit --no-sandbox
-        config.CleanRoom.sandbox = False  # the clean room's child too
-    api = NbGraderAPI(config=config)
-    expected = spec["notebooks"]
-    for line in sys.stdin:
-        task = json.loads(line)
-        if task["op"] == "feedback":
-            proto.write(json.dumps(_feedback(api, course, expected, task)) + "\n")
-            proto.flush()
-            continue
-        student = task["student"]
-        for assignment in task["assignments"]:
-            out = _autograde(api, course, expected[assignment], student, assignment)
-            proto.write(json.dumps(asdict(out)) + "\n")
-            proto.flush()
+# ------------------------------------------------------------------- worker (instructor.cluster's tasks call these)
 
 
 def _autograde(api, course, expected, student, assignment):
@@ -331,72 +291,8 @@ def _feedback(api, course, expected, task):
     return {"op": "feedback", "assignment": assignment, "students": students, "failed": failed}
 
 
-class _Worker:
-    """One worker process and the thread in the main process that feeds it."""
-
-    def __init__(self, index, spec, log_path):
-        self.log = open(log_path, "a")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "instructor.grade", "--worker", json.dumps(spec)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
-            text=True, env=venv_env(), cwd=spec["course_dir"], bufsize=1,
-        )
-        self.index = index
-
-    def _send(self, task):
-        try:
-            self.proc.stdin.write(json.dumps(task) + "\n")
-            self.proc.stdin.flush()
-            return True
-        except OSError:
-            return False
-
-    def run(self, tasks, results):
-        mine = {}  # assignment -> students this worker autograded: their feedback is its job too
-        try:
-            while True:
-                try:
-                    task = tasks.get_nowait()
-                except queue.Empty:
-                    break
-                if not self._send(task):
-                    self._lost(task, results, 0)
-                    return
-                for done in range(len(task["assignments"])):
-                    line = self.proc.stdout.readline()
-                    if not line:
-                        self._lost(task, results, done)
-                        return
-                    out = Outcome(**json.loads(line))
-                    results.put(("grade", out))
-                    if out.ok:
-                        mine.setdefault(out.assignment, []).append(out.student)
-            for assignment, students in mine.items():
-                for k in range(0, len(students), FEEDBACK_CHUNK):
-                    chunk = students[k:k + FEEDBACK_CHUNK]
-                    line = self.proc.stdout.readline() if self._send(
-                        {"op": "feedback", "assignment": assignment, "students": chunk}) else ""
-                    if not line:
-                        results.put(("feedback", {"assignment": assignment, "students": chunk, "failed": chunk}))
-                        return
-                    results.put(("feedback", json.loads(line)))
-        finally:
-            try:
-                self.proc.stdin.close()
-            except OSError:
-                pass
-            self.proc.wait()
-            self.log.close()
-
-    def _lost(self, task, results, done):
-        for a in task["assignments"][done:]:
-            results.put(("grade", Outcome(task["student"], a, ok=False,
-                                          error=f"{NBGRADER_ERROR}: worker process {self.index} exited (see its log)",
-                                          reasons=[f"{NBGRADER_ERROR}: worker process exited"])))
-
-
 def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout=None, force=False,
-                progress=True, csv_path=None, log=print, no_sandbox=False):
+                progress=True, csv_path=None, log=print, no_sandbox=False, scheduler=None):
     """Autograde, generate feedback and export every submission of `assignments` (default: all).
 
     Parameters
@@ -406,7 +302,7 @@ def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout
     assignments : list of str or None
         Assignment names; None grades every assignment of the release (or source) folder.
     workers : int
-        Worker processes; the class is split between them by student.
+        Worker processes of the local Dask cluster; the class is split between them by student.
     db_url : str or None
         Gradebook URL (``CourseDirectory.db_url``), e.g. ``postgresql+psycopg://user@host/db``.
         Default: the course configuration's, else SQLite ``gradebook.db`` in the course directory.
@@ -417,6 +313,10 @@ def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout
     no_sandbox : bool
         Run learner code without the bubblewrap sandbox (instructor.sandbox). Without this, a machine
         without bubblewrap raises GradingSetupError; with it, every row graded so says so in its flags.
+    scheduler : str or None
+        Address of an existing Dask scheduler (``tcp://host:8786``) whose workers grade the class instead of a
+        local cluster (default: ``$COURSE_GRADE_SCHEDULER``, else local). Its workers must see `course_dir`
+        at the same absolute path, and the gradebook must be a server they reach (PostgreSQL).
 
     Returns
     -------
@@ -439,8 +339,9 @@ def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout
     if plan.todo:
         t_grading = time.perf_counter()
         _enter_students(course, plan.todo)
-        events = run_workers(course, plan.todo, notebooks, workers=workers, timeout=timeout, sandboxed=sandboxed)
-        errors = _record(events, records, plan, progress, save=lambda: save_manifest(course.root, manifest))
+        with cluster.connect(cluster.scheduler_address(scheduler), workers, log=log) as client:
+            events = run_workers(client, course, plan.todo, notebooks, timeout=timeout, sandboxed=sandboxed)
+            errors = _record(events, records, plan, progress, save=lambda: save_manifest(course.root, manifest))
         for student, a in plan.todo:
             records.setdefault(f"{a}/{student}", {})["sandboxed"] = sandboxed
         errors += _unreported(plan, records, errors)
@@ -508,33 +409,19 @@ def _enter_students(course, todo):
 # ------------------------------------------------------------------------------------------- worker pool
 
 
-def run_workers(course, todo, notebooks, *, workers, timeout, sandboxed=True):
-    """Grade `todo` in `workers` processes; yield ``("grade", Outcome)`` and ``("feedback", dict)`` as they come.
+def run_workers(client, course, todo, notebooks, *, timeout, sandboxed=True):
+    """Grade `todo` on `client`'s Dask cluster; yield ``("grade", Outcome)`` and ``("feedback", dict)`` as they come.
 
-    The only place that knows how the work is spread: each worker takes one student (all that student's
-    assignments) at a time from a shared queue, so no student is graded by two processes at once.
+    The only place that knows how the work is spread: one task per student (all that student's assignments),
+    so no student is graded by two processes at once (see :mod:`instructor.cluster`).
     """
     by_student = {}
     for student, a in todo:
         by_student.setdefault(student, []).append(a)
-    tasks, results = queue.Queue(), queue.Queue()
-    for student, assigns in by_student.items():
-        tasks.put({"op": "autograde", "student": student, "assignments": assigns})
     spec = {"course_dir": str(course.root), "db_url": course.db_url, "timeout": timeout, "notebooks": notebooks,
             "sandbox": sandboxed}
     (course.root / STATE_DIR).mkdir(exist_ok=True)
-    pool = [_Worker(i, spec, course.root / STATE_DIR / f"worker-{i}.log")
-            for i in range(max(1, min(int(workers), len(by_student))))]
-    threads = [threading.Thread(target=w.run, args=(tasks, results), daemon=True) for w in pool]
-    for t in threads:
-        t.start()
-    while any(t.is_alive() for t in threads) or not results.empty():
-        try:
-            yield results.get(timeout=0.5)
-        except queue.Empty:
-            continue
-    for t in threads:
-        t.join()
+    yield from cluster.run(client, spec, by_student)
 
 
 # ---------------------------------------------------------------------------------------- reconciliation
@@ -572,7 +459,7 @@ def _feedback_failures(item, records):
     failures = []
     for student in item["failed"]:
         out = Outcome(student, item["assignment"], ok=False,
-                      error=f"{NBGRADER_ERROR}: generate_feedback failed (see .classroom/worker-*.log)")
+                      error=item.get("error") or f"{NBGRADER_ERROR}: generate_feedback failed (see .classroom/worker-*.log)")
         failures.append(out)
         records[f"{out.assignment}/{student}"].update(error=out.error, reasons=[out.error])
     return failures
@@ -619,7 +506,7 @@ def class_rows(course, assignments, notebooks, records):
             for r in records.get(f"{a}/{student}", {}).get("reasons", []):
                 if r not in reasons and not r.startswith(TIMED_OUT):
                     reasons.append(r)
-            broken = any(r.startswith((KERNEL_DIED, NBGRADER_ERROR)) for r in reasons)
+            broken = any(r.startswith((KERNEL_DIED, NBGRADER_ERROR, cluster.WORKER_ERROR)) for r in reasons)
             for nb in notebooks[a]:
                 handed_in = course.folder("submitted", student, a, f"{nb}.ipynb").exists()
                 score, max_score = _scores(gb, nb, a, student, usable=handed_in and not broken)
@@ -716,6 +603,3 @@ def summary(result):
     lines.append(f"nbgrader export: {result.export_path}")
     return "\n".join(lines)
 
-
-if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--worker":
-    _worker_main(sys.argv[2])
