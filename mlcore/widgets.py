@@ -62,13 +62,14 @@ class FigureView:
         self.image = widgets.Image(format="png")
         self._dynamic, self._background, self._laid_out = [], None, False
 
-    def animate(self, *artists):
-        """Redraw only ``artists`` (in this order, on top of the rest) on every later render.
+    def animate(self, *artists, only=False):
+        """Redraw only ``artists`` (in this order, on top of the rest) on every later render; with ``only``,
+        they replace those animated so far.
 
         Apart from them and the axes' limits, a change must not touch the figure: it would not be redrawn."""
         for artist in artists:
             artist.set_animated(True)
-        self._dynamic += artists
+        self._dynamic = [*([] if only else self._dynamic), *artists]
         self._background = None
 
     def swap(self, old, new):
@@ -468,7 +469,9 @@ class TrainingFigure:
     """The loss curve and the decision regions of a small network as it trains, on a kept :class:`FigureView`.
 
     :meth:`start` readies it for a run on a data set (the regions' grid is built once per data set),
-    :meth:`update` moves the curve and recolours the regions.
+    :meth:`update` moves the curve and recolours the regions. The loss axis is fixed (0.01 to 5: a
+    cross-entropy starts below ln 10), so runs compare at a glance and the axes are drawn once; what lies
+    on the regions' image is drawn on every render.
     """
 
     def __init__(self):
@@ -482,8 +485,7 @@ class TrainingFigure:
         self.curve_ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
         self.curve_ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
         self.curve_ax.yaxis.set_minor_formatter(NullFormatter())
-        self.curve_ax.set_ylim(0.05, 2.0)  # for the first layout; each run rescales
-        self.curve_ax.set_autoscaley_on(True)
+        self.curve_ax.set_ylim(0.01, 5.0)
         plots.label(self.curve_ax, "Training loss", "epoch", "mean cross-entropy")
         self.data = self.draw_regions = None
 
@@ -492,16 +494,16 @@ class TrainingFigure:
             self.regions_ax.cla()
             self.draw_regions = plots.decision_regions(self.regions_ax, X, y, resolution=160)
             self.data = X, y
+            ax = self.regions_ax
+            self.view.animate(self.curve, self.curve_ax.title, *ax.images, *ax.collections, ax.legend_, ax.title,
+                              only=True)
         self.curve_ax.set_xlim(0, epochs)
         self.epochs = epochs
 
     def update(self, model, history, title):
         losses = np.asarray(history["loss"], dtype=float)
         self.curve.set_data(np.arange(len(losses)), np.where(np.isfinite(losses) & (losses > 0), losses, np.nan))
-        self.curve_ax.relim()
-        self.curve_ax.autoscale_view(scalex=False)
-        plots.label(self.curve_ax, f"Training loss ({len(losses)}/{self.epochs} epochs)", "epoch",
-                    "mean cross-entropy")
+        self.curve_ax.set_title(f"Training loss ({len(losses)}/{self.epochs} epochs)")
         acc = history["accuracy"][-1] if history.get("accuracy") else float("nan")
         self.draw_regions(model.predict, f"{title}: accuracy {acc:.2f}")
 
@@ -624,7 +626,7 @@ def training_explorer(datasets, *, epochs=60, seed=0, lr=0.1, batch_size=32, mom
             widgets.HBox([controls["lr"], controls["momentum"]]),
             widgets.HBox([controls["hidden"], controls["epochs"]]), figure.view.image, status]
     ui = widgets.VBox(rows)
-    ui.controls, ui.train = controls, on_click
+    ui.controls, ui.train, ui.view = controls, on_click, figure.view
     _with_rerun_hint(ui)
     if run:
         on_click()

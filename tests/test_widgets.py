@@ -61,12 +61,7 @@ def test_a_blitted_render_is_the_picture_a_full_render_gives(name):
     make, control, value = EXPLORERS[name]
     ui = make()
     ui.controls[control].value = value           # drawn from the background kept at the first render
-    blitted = _pixels(ui.view.image.value)
-    ui.view._background = None                   # a full render of the same state
-    full = _pixels(ui.view.png())
-    assert blitted.shape == full.shape
-    # Anti-aliased edges of the moved artists may differ by a shade where they cross the background.
-    assert np.mean(np.abs(blitted - full) > 8) < 1e-3
+    _assert_full_render_matches(ui.view)
 
 
 def test_the_first_render_draws_the_moving_artists_too():
@@ -90,6 +85,17 @@ def test_training_explorer_draws_the_data_then_trains_on_one_figure():
     ui.train()
     assert "trained 10 epochs in" in status.value
     assert not np.array_equal(_pixels(before), _pixels(image.value))
+    _assert_full_render_matches(ui.view)
+
+
+def _assert_full_render_matches(view):
+    """The picture shown equals a full render of the same state (what blitting must give)."""
+    shown = _pixels(view.image.value)
+    view._background = None
+    full = _pixels(view.png())
+    assert shown.shape == full.shape
+    # Anti-aliased edges of the moved artists may differ by a shade where they cross the background.
+    assert np.mean(np.abs(shown - full) > 8) < 1e-3
 
 
 def test_a_widget_is_displayed_with_its_rerun_hint(monkeypatch):
