@@ -424,6 +424,13 @@ def test_the_learners_line_is_quoted():
     assert "at line " in str(error)
 
 
+def test_the_shapes_in_an_exception_are_read_as_the_cases_sizes():
+    with pytest.raises(GradingError) as info:
+        check("softmax", softmax_max_without_keepdims, hidden=True, seed=1)
+    n, k = (int(v) for v in str(info.value).split("with shapes (")[1].split(")")[0].split(","))
+    assert f"Here ({n},{k}) is (N, K) and ({n},) is (N,)." in str(info.value)
+
+
 def test_the_line_comes_from_learner_frames_across_a_process_boundary():
     # The clean room's child sends the learner's frames as data on the exception (PLAN interface 3).
     from mlcore.grading.raised import where

@@ -40,6 +40,7 @@ property keys             a property of every right value broken: ``rows_not_nor
 
 import copy
 import itertools
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -238,6 +239,7 @@ def _raised(exercise, runs, lab=None):
     run = max(failed, key=lambda r: not _degenerate(exercise, r))
     error = run.error
     said = f"{name} raised {type(error).__name__}{raised.where(error)}: {error}."
+    said += _shapes_in_sizes(str(error), exercise.sizes(**run.case))
     meaning = raised.advice(error)
     if isinstance(error, ZeroDivisionError):
         return Diagnosis("divide_by_zero", f"{said} {meaning}", run)
@@ -263,6 +265,31 @@ def _raised(exercise, runs, lab=None):
         )
     advice = meaning or "Print the shapes of the arrays inside your function to find what does not fit."
     return Diagnosis("exception", f"{said} {advice}", run)
+
+
+def _shapes_in_sizes(text, sizes):
+    """' Here (6, 2) is (N, K) and (6, 6) is (N, N).' for the shapes (or the sizes of a matrix product) an
+    exception message quotes, when every number in them is exactly one named size of the case."""
+    by_value = {}
+    for name, value in sizes.items():
+        by_value.setdefault(int(value), []).append(name)
+
+    def named(n):
+        names = by_value.get(int(n), ())
+        return names[0] if len(names) == 1 else None
+
+    read = []
+    for shape in dict.fromkeys(re.findall(r"\((\d+(?:,\s*\d+)*),?\)", text)):
+        numbers = [n for n in re.split(r",\s*", shape) if n]
+        if not all(named(n) for n in numbers):
+            return ""
+        read.append(f"({shape}{',' if len(numbers) == 1 else ''}) is ({', '.join(named(n) for n in numbers)}"
+                    f"{',' if len(numbers) == 1 else ''})")
+    for a, b in re.findall(r"size (\d+) is different from (\d+)", text):
+        if not (named(a) and named(b)):
+            return ""
+        read.append(f"{a} is {named(a)} and {b} is {named(b)}")
+    return f" Here {' and '.join(read)}." if read else ""
 
 
 def _returned_none(exercise, runs):
