@@ -54,44 +54,24 @@ def mistakes_in(notebook_path):
 
 def item_analysis(course_dir, assignment, db_url=None):
     """Rows (dicts with FIELDS): per test cell how many students failed it, per mistake how many made it."""
-    course = Course.load(course_dir, db_url)
-    failed, graded_students = {}, set()
-    mistakes = {}
-    test_cells = []
     from nbgrader.api import MissingEntry
 
+    course = Course.load(course_dir, db_url)
+    failed, mistakes, graded_students = {}, {}, set()
     with course.gradebook() as gb:
         try:
-            assignment_row = gb.find_assignment(assignment)
+            test_cells = _test_cells(gb.find_assignment(assignment))
         except MissingEntry:
             raise GradingSetupError(f"assignment {assignment} is not in the gradebook {redact(course.db_url)}: "
                                     "grade it first") from None
-        for nb in assignment_row.notebooks:
-            for gc in nb.grade_cells:
-                if gc.cell_type == "code" and gc.name not in test_cells:
-                    test_cells.append(gc.name)
         for student, _ in course.submissions([assignment]):
-            try:
-                sub = gb.find_submission(assignment, student)
-            except Exception:  # never autograded (e.g. no notebook at all)
-                continue
-            usable = True
-            for snb in sub.notebooks:
-                for g in snb.grades:
-                    if g.cell_type != "code":
-                        continue
-                    if g.auto_score is None and g.manual_score is None:
-                        usable = False
-                        continue
-                    if g.score < g.max_score:
-                        failed.setdefault(g.name, set()).add(student)
-            if not usable:
-                for cells in failed.values():
-                    cells.discard(student)
+            cells = _failed_cells(gb, assignment, student)
+            if cells is None:  # never autograded, or some cell still needs a human
                 continue
             graded_students.add(student)
-            auto = course.folder("autograded", student, assignment)
-            for path in sorted(auto.glob("*.ipynb")):
+            for cell in cells:
+                failed.setdefault(cell, set()).add(student)
+            for path in sorted(course.folder("autograded", student, assignment).glob("*.ipynb")):
                 for cell, keys in mistakes_in(path).items():
                     for k in keys:
                         mistakes.setdefault((k, cell), set()).add(student)
@@ -101,6 +81,26 @@ def item_analysis(course_dir, assignment, db_url=None):
     rows += [{"kind": "mistake", "item": k, "test_cell": cell, "students": len(s), "of": of}
              for (k, cell), s in sorted(mistakes.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
     return rows
+
+
+def _test_cells(assignment_row):
+    """grade_ids of the assignment's graded code cells, in notebook order, each once."""
+    names = []
+    for nb in assignment_row.notebooks:
+        names += [gc.name for gc in nb.grade_cells if gc.cell_type == "code" and gc.name not in names]
+    return names
+
+
+def _failed_cells(gb, assignment, student):
+    """The graded code cells ``student`` lost points on; None when the submission is not fully graded."""
+    try:
+        sub = gb.find_submission(assignment, student)
+    except Exception:  # never autograded (e.g. no notebook at all)
+        return None
+    grades = [g for snb in sub.notebooks for g in snb.grades if g.cell_type == "code"]
+    if any(g.auto_score is None and g.manual_score is None for g in grades):
+        return None
+    return [g.name for g in grades if g.score < g.max_score]
 
 
 def plot_items(rows, assignment, path):

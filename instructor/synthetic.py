@@ -142,6 +142,66 @@ def _with_answers(released, answers):
     return nb
 
 
+def _material(course, a):
+    """(released notebook, the solution's answers by grade_id, {test cell: points}) of assignment ``a``."""
+    released = nbformat.read(str(course.folder("release", a, f"{a}.ipynb")), as_version=4)
+    source = course.folder("source", a, f"{a}.ipynb")
+    correct = _solution_answers(nbformat.read(str(source), as_version=4)) if source.exists() else {}
+    return released, correct, graded_points(released)
+
+
+def _submission(a, kind, correct, points, variants):
+    """What a submission of ``kind`` holds and should be graded as: ``(expect, answers, file name, extra)``.
+
+    ``answers`` fill answer cells by grade_id; ``file name`` is None when no notebook is handed in;
+    ``extra`` is a last cell the learner added (the broken kinds), or None.
+    """
+    max_score = sum(points.values())
+    expect = {"kind": kind, "max_score": max_score, "status": GRADED, "mistakes": {},
+              "points": dict(points), "score": max_score}
+    answers, name, extra = dict(correct), f"{a}.ipynb", None
+    if kind == "blank":
+        answers = {}
+        expect["points"] = {k: 0.0 for k in points}
+        if "blank" in variants:  # what the checks diagnose in an untouched notebook
+            expect["mistakes"] = variants["blank"]["mistakes"]
+    elif kind.startswith("variant:"):
+        # A variant lists every answer cell it fills; the others stay as released.
+        v = variants[kind.split(":", 1)[1]]
+        answers = dict(v["answers"])
+        expect["mistakes"] = v["mistakes"]
+        if v["points"] is not None:
+            expect["points"] = {k: float(v["points"].get(k, points[k])) for k in points}
+    elif kind in _BREAKERS:
+        extra = _BREAKERS[kind].strip()
+        if kind != "sys_exit":
+            expect["status"] = NEEDS_MANUAL
+        if kind == "os_exit":
+            expect["points"] = None
+    elif kind in ("missing", "renamed"):
+        expect["status"] = NEEDS_MANUAL
+        expect["points"] = None
+        name = None if kind == "missing" else f"{a}-Copy1.ipynb"
+    expect["score"] = None if expect["points"] is None else sum(expect["points"].values())
+    return expect, answers, name, extra
+
+
+def _write(folder, released, answers, name, extra):
+    """Replace the notebooks in ``folder`` by ``released`` with ``answers`` (and ``extra``) as ``name``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.ipynb"):
+        old.unlink()
+    if not name:
+        return
+    nb = _with_answers(released, answers)
+    if extra:
+        # A scratch cell the learner added at the end: every graded cell has run before it.
+        scratch = nbformat.v4.new_code_cell(extra)
+        scratch.id = "learner-scratch"  # a fixed id keeps the files identical for a seed
+        nb.cells.append(scratch)
+    nbformat.write(nb, str(folder / name))
+
+
 def make_class(course_dir, n_students, seed=0, assignments=None, variants=None, broken=True):
     """Write ``submitted/<student>/<A>/<A>.ipynb`` for `n_students` × `assignments` (default: all released).
 
@@ -171,57 +231,14 @@ def make_class(course_dir, n_students, seed=0, assignments=None, variants=None, 
     else:
         variants = {a: {n: normalise_variant(v) for n, v in vs.items()} for a, vs in variants.items()}
     plan = plan_class(n_students, assignments, variants, seed, broken)
-    released, correct, points = {}, {}, {}
-    for a in assignments:
-        released[a] = nbformat.read(str(course.folder("release", a, f"{a}.ipynb")), as_version=4)
-        source = course.folder("source", a, f"{a}.ipynb")
-        correct[a] = _solution_answers(nbformat.read(str(source), as_version=4)) if source.exists() else {}
-        points[a] = graded_points(released[a])
+    material = {a: _material(course, a) for a in assignments}
     out = {"seed": seed, "students": {}}
     for student, kinds in plan.items():
         out["students"][student] = {}
         for a, kind in kinds.items():
-            folder = course.folder("submitted", student, a)
-            folder.mkdir(parents=True, exist_ok=True)
-            for old in folder.glob("*.ipynb"):
-                old.unlink()
-            max_score = sum(points[a].values())
-            expect = {"kind": kind, "max_score": max_score, "status": GRADED, "mistakes": {},
-                      "points": dict(points[a]), "score": max_score}
-            answers = dict(correct[a])
-            name = f"{a}.ipynb"
-            extra = None
-            if kind == "blank":
-                answers = {}
-                expect["points"] = {k: 0.0 for k in points[a]}
-                if "blank" in variants.get(a, {}):  # what the checks diagnose in an untouched notebook
-                    expect["mistakes"] = variants[a]["blank"]["mistakes"]
-            elif kind.startswith("variant:"):
-                # A variant lists every answer cell it fills; the others stay as released.
-                v = variants[a][kind.split(":", 1)[1]]
-                answers = dict(v["answers"])
-                expect["mistakes"] = v["mistakes"]
-                if v["points"] is not None:
-                    expect["points"] = {k: float(v["points"].get(k, points[a][k])) for k in points[a]}
-            elif kind in _BREAKERS:
-                extra = _BREAKERS[kind].strip()
-                if kind != "sys_exit":
-                    expect["status"] = NEEDS_MANUAL
-                if kind == "os_exit":
-                    expect["points"] = None
-            elif kind in ("missing", "renamed"):
-                expect["status"] = NEEDS_MANUAL
-                expect["points"] = None
-                name = None if kind == "missing" else f"{a}-Copy1.ipynb"
-            expect["score"] = None if expect["points"] is None else sum(expect["points"].values())
-            if name:
-                nb = _with_answers(released[a], answers)
-                if extra:
-                    # A scratch cell the learner added at the end: every graded cell has run before it.
-                    scratch = nbformat.v4.new_code_cell(extra)
-                    scratch.id = "learner-scratch"  # a fixed id keeps the files identical for a seed
-                    nb.cells.append(scratch)
-                nbformat.write(nb, str(folder / name))
+            released, correct, points = material[a]
+            expect, answers, name, extra = _submission(a, kind, correct, points, variants.get(a, {}))
+            _write(course.folder("submitted", student, a), released, answers, name, extra)
             out["students"][student][a] = expect
     (course.root / PLAN_FILE).write_text(json.dumps(out, indent=1, sort_keys=True))
     return out
