@@ -593,6 +593,15 @@ def test_a_trick_that_fooled_the_kernel_is_flagged(graded_tricks, trick):
     assert "graded outside the notebook's kernel" in results[trick].outputs["mse_grad_tests"]
 
 
+def test_every_verdict_and_the_seed_are_recorded_beside_the_submission(graded_tricks):
+    _, workdir = graded_tricks
+    job = next(j for j in sorted(workdir.glob("job*")) if (j / "autograded" / "code_swap").exists())
+    record = json.loads((job / "autograded" / "code_swap" / "01_mse" / "cleanroom.json").read_text())["01_mse"]
+    assert isinstance(record["seed"], int) and record["sandboxed"] is SANDBOXED
+    assert record["cells"]["mse_grad_tests"] == {"clean_room": "failed [factor]", "kernel": "passed"}
+    assert record["cells"]["mse_tests"] == {"clean_room": "passed", "kernel": "passed"}
+
+
 def test_grading_time_with_and_without_the_clean_room(tmp_path, monkeypatch, capsys):
     """Prints seconds per notebook-submission with the clean room and without it (one run, one process)."""
     import nbgrader_harness

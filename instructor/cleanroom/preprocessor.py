@@ -22,6 +22,7 @@ unchanged. When they disagree the submission is flagged ``suspected_tampering`` 
 import ast
 import contextlib
 import io
+import json
 import os
 import symtable
 import time
@@ -39,6 +40,7 @@ from mlcore.grading.messages import mistakes_in
 from mlcore.grading.question import Question
 
 SOURCE = "cleanroom"
+RECORD = "cleanroom.json"  # per submission folder: each notebook's seed and both verdicts of every test cell
 
 
 # ----------------------------------------------------------------------------------------------- cells
@@ -221,6 +223,21 @@ def _is_failure(output):
     return output.get("output_type") == "error" or (output.get("output_type") == "stream" and output.get("name") == "stderr")
 
 
+def write_record(folder, notebook, entry):
+    """Record ``entry`` (seed, verdicts) for ``notebook`` in the submission folder's ``cleanroom.json``."""
+    path = os.path.join(folder, RECORD)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        data = {}
+    data = data if isinstance(data, dict) else {}
+    data[notebook] = entry
+    os.makedirs(folder, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=1)
+
+
 # ----------------------------------------------------------------------------------------------- nbgrader
 
 
@@ -229,7 +246,7 @@ class CleanRoom(Preprocessor):
 
     enabled = Bool(True, help="nbconvert's preprocessors are off unless enabled").tag(config=True)
     seed = Int(None, allow_none=True, help="Seed of every check (default: a fresh one per notebook from "
-               "os.urandom, recorded in the log and in the flags)").tag(config=True)
+               "os.urandom, recorded in cleanroom.json beside the submission)").tag(config=True)
     call_timeout = Float(10.0, help="Seconds one call of a learner's function may run").tag(config=True)
     exec_timeout = Float(60.0, help="Seconds one cell may run in the clean room's child").tag(config=True)
     sandbox = Bool(True, help="Run the learner's code sandboxed (False only for an explicit --no-sandbox)").tag(config=True)
@@ -266,7 +283,7 @@ class CleanRoom(Preprocessor):
         notebook = resources["nbgrader"]["notebook"]
         seed = self.seed if self.seed is not None else int.from_bytes(os.urandom(4), "little") % 1_000_000
         cells = {_meta(c).get("grade_id"): c for c in nb.cells if is_test_cell(c)}
-        flags, started = [], time.monotonic()
+        flags, started, record = [], time.monotonic(), {}
         runner, self._runner = self._runner or self._new_runner(root), None
         try:
             with runner:
@@ -275,7 +292,7 @@ class CleanRoom(Preprocessor):
                     if kind == "exec":
                         runner.exec_cell(name, code)
                     elif cells.get(name) is not None and check_calls(code):
-                        flags += self._grade_cell(runner, cells[name], name, check_calls(code), seed, notebook)
+                        flags += self._grade_cell(runner, cells[name], name, check_calls(code), seed, notebook, record)
         except Exception as error:  # the clean room itself failed: no test cell keeps a kernel's pass
             message = (f"this notebook could not be graded outside the kernel ({type(error).__name__}: {error}); "
                        "an instructor has to grade it")
@@ -284,17 +301,19 @@ class CleanRoom(Preprocessor):
                 apply_verdict(cell, Verdict(False, message, ("cleanroom_error",), error=True), kernel_verdict(cell)[0])
             flags = [{"kind": "cleanroom_error", "cell": None, "detail": message}]
         flagfile.replace_flags(folder, SOURCE, notebook, flags)
+        write_record(folder, notebook, {"seed": seed, "sandboxed": self.sandbox, "cells": record})
         self.log.info("Clean room graded %s with seed %d in %.2f s (%d restarts of the child)", notebook, seed,
                       time.monotonic() - started, max(runner.generation - 1, 0))
         return nb, resources
 
-    def _grade_cell(self, runner, cell, name, calls, seed, notebook):
+    def _grade_cell(self, runner, cell, name, calls, seed, notebook, record):
         """Grade one test cell, set its outputs to the verdict; return its flags."""
         verdict = grade_calls(runner, calls, seed)
         kernel_passed, kernel_mistakes = kernel_verdict(cell)
         apply_verdict(cell, verdict, kernel_passed)
+        kernel = "passed" if kernel_passed else "failed" + (f" [{', '.join(kernel_mistakes)}]" if kernel_mistakes else "")
+        record[name] = {"clean_room": verdict.words(), "kernel": kernel}
         if verdict.passed != kernel_passed:
-            kernel = "passed" if kernel_passed else "failed" + (f" [{', '.join(kernel_mistakes)}]" if kernel_mistakes else "")
             self.log.warning("Suspected tampering in %s, cell %s: in the kernel %s, clean room %s", notebook, name,
                              kernel, verdict.words())
             return [{"kind": "suspected_tampering", "cell": name,

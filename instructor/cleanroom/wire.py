@@ -34,6 +34,7 @@ This module imports only the standard library and NumPy: the child runs it too, 
 import builtins
 import json
 import keyword
+import math
 import os
 import re
 import struct
@@ -306,7 +307,7 @@ class Decoder:
         if type(shape) is not list or not all(type(n) is int and n >= 0 for n in shape) or len(shape) > 32:
             raise WireError("an array's shape is not a list of sizes")
         data = self.buffers[node["buf"]]
-        if len(data) != int(np.prod(shape, dtype=np.int64)) * dtype.itemsize:
+        if len(data) != math.prod(shape) * dtype.itemsize:  # Python ints: no overflow to a small size
             raise WireError(f"an array of shape {tuple(shape)} and dtype {dtype} does not take {len(data)} bytes")
         return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
 
