@@ -5,6 +5,7 @@ Usage, from anywhere (the course root is found from this file)::
     python -m instructor.release                 # every assignment in solutions/
     python -m instructor.release 01_mse 02_sigmoid_derivative
     python -m instructor.release --no-db         # do not record the assignments in the gradebook
+    python -m instructor.release --course-dir zh # the Chinese edition: zh/solutions -> zh/notebooks
 
 This is ``nbgrader generate_assignment <A> --force`` for each assignment, run in one process with the
 repository's ``nbgrader_config.py``: nbgrader removes the solutions (``### BEGIN SOLUTION`` ...
@@ -110,9 +111,11 @@ def main(argv=None):
     parser.add_argument("assignments", nargs="*", help="assignment names (default: all in solutions/)")
     parser.add_argument("--no-db", action="store_true", help="do not record the assignments in the gradebook")
     parser.add_argument("--db-url", default=None, help="gradebook URL (default: sqlite gradebook.db in the root)")
+    parser.add_argument("--course-dir", default=str(ROOT),
+                        help="the course root holding nbgrader_config.py (default: the repository; zh for 中文版)")
     args = parser.parse_args(argv)
     try:
-        paths = generate(args.assignments, db_url=args.db_url, no_database=args.no_db)
+        paths = generate(args.assignments, root=args.course_dir, db_url=args.db_url, no_database=args.no_db)
     except ValueError as err:
         parser.error(str(err))
     for path in paths:

@@ -19,6 +19,7 @@ from .activations import (
     tanh,
     tanh_prime,
 )
+from .i18n import set_language
 from .data import make_blobs, make_linear, make_moons, make_spirals, make_xor
 from .gradcheck import (
     GradientCheckError,
@@ -57,4 +58,5 @@ __all__ = [
     "gd_step", "momentum_step", "weight_decay_step", "minibatches", "train",
     "numerical_gradient", "relative_error", "check_gradient", "GradientCheckResult", "GradientCheckError",
     "make_xor", "make_moons", "make_spirals", "make_blobs", "make_linear",
+    "set_language",
 ]

@@ -1,0 +1,517 @@
+"""Build a translated edition of the course from the English ``solutions/`` and gettext catalogues.
+
+Usage, from anywhere (the course root is found from this file)::
+
+    python -m instructor.translate                      # every assignment, then the runtime messages
+    python -m instructor.translate 01_mse               # one assignment
+    python -m instructor.translate --status             # what is missing or fuzzy; writes nothing
+    python -m instructor.translate --no-release 01_mse  # skip nbgrader's release step (faster)
+
+English ``solutions/`` stays the only source. For each assignment and language (today ``zh``):
+
+1. the translatable text of the English notebook is extracted into a template: every paragraph (block
+   between blank lines) of every Markdown cell, and in code cells the user-visible string literals
+   (docstrings, messages, figure titles and labels) and the comments;
+2. ``i18n/<lang>/notebooks/<assignment>.po`` is updated from that template with Babel: an English
+   paragraph that changed becomes a *fuzzy* entry (its old translation kept, with the old English as
+   ``#| msgid``), a new one an untranslated entry, a removed one an obsolete ``#~`` entry;
+3. ``<lang>/solutions/<assignment>/<assignment>.ipynb`` is written from the English notebook with every
+   translated, non-fuzzy entry substituted (anything else stays English, so the notebook always builds)
+   and a locked first code cell that sets the runtime language (``mlcore.set_language("zh")``);
+4. ``<lang>/notebooks/`` is regenerated with nbgrader (``python -m instructor.release --course-dir <lang>``,
+   here without recording the assignments in the gradebook).
+
+Then the runtime messages: ``mlcore/locale/mlcore.pot`` is extracted from mlcore's sources (calls of
+``tr("...")`` and ``ntr("...", "...", n)`` of :mod:`mlcore.i18n`), ``mlcore/locale/<lang>/LC_MESSAGES/
+mlcore.po`` is updated from it, and its translated, non-fuzzy entries are compiled into ``mlcore.mo``.
+
+Cells keep their ids and nbgrader metadata; code cells differ from English only inside string literals and
+comments (``tests/test_i18n.py`` compares their syntax trees), display maths is never translated (a
+paragraph that is only a ``$$...$$`` or ``\\begin{...}`` block is not extracted at all). An untranslated or
+fuzzy entry makes the tests fail, so an English edit never drifts silently.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import datetime
+import io
+import re
+import sys
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = {"zh": "zh_Hans_CN"}  # edition folder -> Babel locale of its catalogues
+# Fixed dates keep the catalogues' headers stable: only a real change shows in git.
+_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+_WIDTH = 100
+
+LANGUAGE_CELL_ID = "set-language"
+LANGUAGE_GRADE_ID = "set_language"
+
+
+def language_cell_source(lang):
+    """Source of the locked first code cell of an edition: the runtime language of messages and figures."""
+    return f'import mlcore\n\nmlcore.set_language("{lang}")'
+
+
+# --------------------------------------------------------------------------------------------------------
+# Paths
+# --------------------------------------------------------------------------------------------------------
+
+
+def catalogue_path(lang, assignment, root=ROOT):
+    return Path(root) / "i18n" / lang / "notebooks" / f"{assignment}.po"
+
+
+def edition_solution_path(lang, assignment, root=ROOT):
+    return Path(root) / lang / "solutions" / assignment / f"{assignment}.ipynb"
+
+
+def messages_po_path(lang, root=ROOT):
+    return Path(root) / "mlcore" / "locale" / lang / "LC_MESSAGES" / "mlcore.po"
+
+
+def glossary_path(lang, root=ROOT):
+    return Path(root) / "i18n" / lang / "glossary.csv"
+
+
+def english_assignments(root=ROOT):
+    source = Path(root) / "solutions"
+    return sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+
+# --------------------------------------------------------------------------------------------------------
+# Markdown: paragraphs
+# --------------------------------------------------------------------------------------------------------
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_NOT_PROSE = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|<[^>]*>|&\w+;", re.S)
+
+
+def split_markdown(text):
+    """Split Markdown into ``(blocks, separators)`` with ``blocks[0] + separators[0] + blocks[1] + ...`` equal
+    to ``text``. Blocks end at runs of blank lines, except inside a ``$$`` display or a fenced code block;
+    blank lines at the very start or end stay in the first or last block."""
+    lines = text.split("\n")
+    prose = [i for i, line in enumerate(lines) if line.strip()]
+    if not prose:
+        return [text], []
+    cuts = []  # (first blank line, line after the run)
+    in_math = in_fence = False
+    run = None
+    for i in range(prose[0], prose[-1] + 1):
+        line = lines[i]
+        if not line.strip():
+            if not (in_math or in_fence) and run is None:
+                run = i
+            continue
+        if run is not None:
+            cuts.append((run, i))
+            run = None
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence:
+            in_math ^= line.count("$$") % 2 == 1
+    blocks, seps, start = [], [], 0
+    for first, after in cuts:
+        blocks.append("\n".join(lines[start:first]))
+        seps.append("\n" * (after - first + 1))
+        start = after
+    blocks.append("\n".join(lines[start:]))
+    return blocks, seps
+
+
+def join_markdown(blocks, seps):
+    out = [blocks[0]]
+    for sep, block in zip(seps, blocks[1:]):
+        out += [sep, block]
+    return "".join(out)
+
+
+def is_display_math(block):
+    s = block.strip()
+    return (s.startswith("$$") and s.endswith("$$")) or (s.startswith("\\begin{") and s.endswith("}")
+                                                          and "\\end{" in s)
+
+
+def translatable_block(block):
+    """A block is translated when it has prose: not display maths, not a fenced code block, and some words
+    left once inline maths, inline code and HTML tags are removed."""
+    s = block.strip()
+    if not s or is_display_math(s) or _FENCE.match(s):
+        return False
+    return re.search(r"[A-Za-z]{2,}", _NOT_PROSE.sub(" ", s)) is not None
+
+
+# --------------------------------------------------------------------------------------------------------
+# Code: string literals and comments
+# --------------------------------------------------------------------------------------------------------
+
+# Keyword arguments whose strings are settings, never text (matplotlib's styles, legend positions).
+_SETTING_KEYWORDS = {"loc", "color", "c", "ls", "linestyle", "marker", "fmt", "cmap", "ha", "va", "dtype",
+                     "activation", "output", "kind", "mode", "dataset"}
+# Calls and keywords whose string arguments are shown to the learner even when they are one word.
+_TEXT_CALLS = {"print", "set_title", "set_xlabel", "set_ylabel", "suptitle", "title", "xlabel", "ylabel", "text"}
+_TEXT_KEYWORDS = {"title", "xlabel", "ylabel", "label", "description", "name_label", "sep"}
+_CONTROL_COMMENT = re.compile(r"^#+\s*(### |BEGIN |END |noqa|type:|pragma)|^###")
+_STRING_PREFIX = re.compile(r"^[rRbBuUfF]*")
+
+
+@dataclass
+class Piece:
+    """A translatable piece of a code cell: ``text`` sits at character offsets ``[start, end)``."""
+
+    kind: str  # "docstring", "string" or "comment"
+    text: str
+    start: int
+    end: int
+
+
+def _offsets(source):
+    """Character offset of the start of each line (1-based line numbers)."""
+    starts, total = [0, 0], 0
+    for line in source.splitlines(keepends=True):
+        total += len(line)
+        starts.append(total)
+    return starts
+
+
+def _char_col(source_lines, lineno, byte_col):
+    return len(source_lines[lineno - 1].encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+
+
+def _string_roles(tree, source):
+    """{(line, char column) of a string node's start: (end line, end column, role)} with role "docstring",
+    "text" (shown to the learner), "setting" (never translated) or "maybe" (translated when it has prose)."""
+    lines = source.splitlines()
+    roles = {}
+
+    def mark(node, role):
+        if isinstance(node, (ast.Constant, ast.JoinedStr)) and (
+                isinstance(node, ast.JoinedStr) or isinstance(node.value, str)):
+            start = (node.lineno, _char_col(lines, node.lineno, node.col_offset))
+            end = (node.end_lineno, _char_col(lines, node.end_lineno, node.end_col_offset))
+            if start not in roles or roles[start][2] == "maybe":
+                roles[start] = (*end, role)
+
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr):
+                mark(first.value, "docstring")
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            for arg in node.args:
+                mark(arg, "text" if name in _TEXT_CALLS else "maybe")
+            for kw in node.keywords:
+                if kw.arg in _SETTING_KEYWORDS:
+                    mark(kw.value, "setting")
+                elif kw.arg in _TEXT_KEYWORDS:
+                    mark(kw.value, "text")
+        elif isinstance(node, ast.Subscript):
+            mark(node.slice, "setting")
+        elif isinstance(node, ast.Dict):
+            for key in node.keys:
+                if key is not None:
+                    mark(key, "setting")
+        elif isinstance(node, ast.Compare):
+            for operand in [node.left, *node.comparators]:
+                mark(operand, "setting")
+    for node in ast.walk(tree):
+        mark(node, "maybe")
+    return roles
+
+
+def _has_prose(text):
+    return re.search(r"[A-Za-z]{2,}", text) is not None and re.search(r"\s", text.strip()) is not None
+
+
+def code_pieces(source):
+    """The translatable pieces of a code cell, in source order: comments (without ``# ``), docstrings,
+    and string literals shown to the learner (their source text between the quotes, so f-string fields
+    and escapes stay as written). A cell that does not parse as Python yields nothing."""
+    try:
+        tree = ast.parse(source)
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (SyntaxError, tokenize.TokenError):
+        return []
+    offsets = _offsets(source)
+    roles = _string_roles(tree, source)
+    pieces = []
+    owner = None  # the string node a run of implicitly concatenated tokens belongs to
+    for tok in tokens:
+        start = offsets[tok.start[0]] + tok.start[1]
+        if tok.type == tokenize.COMMENT:
+            body = tok.string.lstrip("#").strip()
+            if _CONTROL_COMMENT.match(tok.string) or not re.search(r"[A-Za-z]{3,}", body):
+                continue
+            lead = len(tok.string) - len(tok.string.lstrip("#").lstrip())
+            pieces.append(Piece("comment", tok.string[lead:].rstrip(), start + lead,
+                                start + lead + len(tok.string[lead:].rstrip())))
+        elif tok.type == tokenize.STRING:
+            if tok.start in roles:
+                owner = roles[tok.start]
+            if owner is None or tok.end > owner[:2]:
+                owner = None
+                continue
+            role = owner[2]
+            prefix = _STRING_PREFIX.match(tok.string).group(0)
+            if "b" in prefix.lower():
+                continue
+            quote = tok.string[len(prefix):len(prefix) + 3]
+            quote = quote if quote in ('"""', "'''") else quote[0]
+            body = tok.string[len(prefix) + len(quote):len(tok.string) - len(quote)]
+            wanted = {"docstring": True, "text": re.search(r"[A-Za-z]{2,}", body) is not None,
+                      "setting": False, "maybe": _has_prose(body)}[role]
+            if wanted:
+                kind = "docstring" if role == "docstring" else "string"
+                first = start + len(prefix) + len(quote)
+                pieces.append(Piece(kind, body, first, first + len(body)))
+    return pieces
+
+
+def replace_pieces(source, pieces, translate):
+    """``source`` with each piece's text replaced by ``translate(piece)`` (None keeps it)."""
+    out, last = [], 0
+    for piece in pieces:
+        new = translate(piece)
+        if new is None:
+            continue
+        out += [source[last:piece.start], new]
+        last = piece.end
+    out.append(source[last:])
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Catalogues
+# --------------------------------------------------------------------------------------------------------
+
+
+def notebook_entries(nb):
+    """(msgid, cell id, kind) of every translatable piece of a notebook, in order."""
+    entries = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            blocks, _ = split_markdown(cell.source)
+            entries += [(b.strip(), cell.id, "markdown") for b in blocks if translatable_block(b)]
+        elif cell.cell_type == "code":
+            entries += [(p.text, cell.id, p.kind) for p in code_pieces(cell.source)]
+    return entries
+
+
+def new_catalog(lang, project):
+    from babel.messages.catalog import Catalog
+
+    return Catalog(locale=LANGUAGES[lang], project=project, version="1", creation_date=_DATE,
+                   revision_date=_DATE, charset="utf-8", fuzzy=False,
+                   header_comment=f"# {project}: the Chinese edition's translations (instructor/translate.py).\n#")
+
+
+def template_for(nb, lang, project):
+    catalog = new_catalog(lang, project)
+    for n, (msgid, cell_id, kind) in enumerate(notebook_entries(nb), 1):
+        message = catalog.get(msgid)
+        if message is None:
+            catalog.add(msgid, locations=[(cell_id, n)], auto_comments=[kind])
+        else:
+            message.locations.append((cell_id, n))
+    return catalog
+
+
+def read_catalog(path):
+    from babel.messages.pofile import read_po
+
+    with open(path, "rb") as f:
+        return read_po(f, abort_invalid=True)
+
+
+def catalog_bytes(catalog):
+    from babel.messages.pofile import write_po
+
+    buf = io.BytesIO()
+    write_po(buf, catalog, width=_WIDTH, include_previous=True)
+    return buf.getvalue()
+
+
+def merge(template, path, lang, project):
+    """The catalogue at ``path`` brought up to ``template`` (Babel's update: changed -> fuzzy, new ->
+    untranslated, removed -> obsolete), or a fresh one from the template."""
+    if path.exists():
+        catalog = read_catalog(path)
+        catalog.update(template, update_creation_date=False)
+    else:
+        catalog = new_catalog(lang, project)
+        for message in template:
+            if message.id:
+                catalog.add(message.id, locations=message.locations, auto_comments=message.auto_comments)
+    catalog.creation_date = catalog.revision_date = _DATE
+    catalog.fuzzy = False
+    return catalog
+
+
+def write_if_changed(path, data):
+    path = Path(path)
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
+def translations(catalog):
+    """{msgid: msgstr} of the translated, non-fuzzy entries."""
+    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy and isinstance(m.id, str)}
+
+
+def status(catalog):
+    """(translated, fuzzy, untranslated) msgids of a catalogue (obsolete entries not counted)."""
+    done, fuzzy, missing = [], [], []
+    for m in catalog:
+        if not m.id:
+            continue
+        (fuzzy if m.fuzzy else done if m.string else missing).append(m.id)
+    return done, fuzzy, missing
+
+
+# --------------------------------------------------------------------------------------------------------
+# Building a notebook
+# --------------------------------------------------------------------------------------------------------
+
+
+def language_cell(lang):
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell(language_cell_source(lang))
+    cell.id = LANGUAGE_CELL_ID
+    cell.metadata["nbgrader"] = {"grade": False, "grade_id": LANGUAGE_GRADE_ID, "locked": True,
+                                 "schema_version": 3, "solution": False, "task": False}
+    cell.metadata["editable"] = False
+    cell.metadata["deletable"] = False
+    return cell
+
+
+def translate_notebook(nb, table, lang):
+    """A copy of the English notebook ``nb`` with every piece found in ``table`` ({msgid: msgstr})
+    substituted, and the language cell before the first code cell."""
+    out = copy.deepcopy(nb)
+    for cell in out.cells:
+        if cell.cell_type == "markdown":
+            blocks, seps = split_markdown(cell.source)
+            for i, block in enumerate(blocks):
+                key = block.strip()
+                if translatable_block(block) and key in table:
+                    blocks[i] = block.replace(key, table[key], 1)
+            cell.source = join_markdown(blocks, seps)
+        elif cell.cell_type == "code":
+            cell.source = replace_pieces(cell.source, code_pieces(cell.source), lambda p: table.get(p.text))
+    first_code = next((i for i, c in enumerate(out.cells) if c.cell_type == "code"), len(out.cells))
+    out.cells.insert(first_code, language_cell(lang))
+    return out
+
+
+def build_assignment(assignment, lang="zh", root=ROOT, write=True):
+    """Update the assignment's catalogue and write its translated solution notebook.
+
+    Returns (translated, fuzzy, untranslated) msgid lists of the catalogue."""
+    import nbformat
+
+    english = nbformat.read(str(Path(root) / "solutions" / assignment / f"{assignment}.ipynb"),
+                            as_version=nbformat.NO_CONVERT)
+    project = f"nn-first-principles {assignment}"
+    path = catalogue_path(lang, assignment, root)
+    catalog = merge(template_for(english, lang, project), path, lang, project)
+    if write:
+        write_if_changed(path, catalog_bytes(catalog))
+        translated = translate_notebook(english, translations(catalog), lang)
+        target = edition_solution_path(lang, assignment, root)
+        write_if_changed(target, nbformat.writes(translated).encode("utf-8") + b"\n")
+    return status(catalog)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Runtime messages of mlcore
+# --------------------------------------------------------------------------------------------------------
+
+MESSAGE_KEYWORDS = {"tr": None, "ntr": (1, 2)}
+
+
+def messages_template(lang, root=ROOT):
+    """The catalogue template of every ``tr(...)``/``ntr(...)`` call in mlcore's sources."""
+    from babel.messages.extract import extract_from_dir
+
+    catalog = new_catalog(lang, "mlcore")
+    package = Path(root) / "mlcore"
+    for filename, lineno, message, comments, context in extract_from_dir(
+            package, method_map=[("**.py", "python")], keywords=MESSAGE_KEYWORDS, comment_tags=("TRANSLATORS:",),
+            strip_comment_tags=True):
+        catalog.add(message, locations=[(f"mlcore/{filename}", lineno)], auto_comments=comments,
+                    context=context)
+    return catalog
+
+
+def compile_messages(catalog):
+    """The .mo bytes of a catalogue's translated, non-fuzzy entries."""
+    from babel.messages.mofile import write_mo
+
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    return buf.getvalue()
+
+
+def build_messages(lang="zh", root=ROOT, write=True):
+    """Update mlcore's message catalogue of ``lang`` from its sources and compile it to ``mlcore.mo``."""
+    path = messages_po_path(lang, root)
+    catalog = merge(messages_template(lang, root), path, lang, "mlcore")
+    if write:
+        write_if_changed(path, catalog_bytes(catalog))
+        write_if_changed(path.with_suffix(".mo"), compile_messages(catalog))
+    return status(catalog)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------------------------
+
+
+def _report(name, counts):
+    done, fuzzy, missing = counts
+    line = f"{name}: {len(done)} translated, {len(fuzzy)} fuzzy, {len(missing)} untranslated"
+    print(line)
+    return not fuzzy and not missing
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m instructor.translate", description=__doc__.split("\n")[0])
+    parser.add_argument("assignments", nargs="*", help="assignment names (default: all in solutions/)")
+    parser.add_argument("--lang", default="zh", choices=sorted(LANGUAGES))
+    parser.add_argument("--status", action="store_true", help="report what is missing or fuzzy; write nothing")
+    parser.add_argument("--no-release", action="store_true", help="do not regenerate <lang>/notebooks/")
+    parser.add_argument("--no-messages", action="store_true", help="leave mlcore's message catalogue alone")
+    args = parser.parse_args(argv)
+    names = args.assignments or english_assignments()
+    unknown = [n for n in names if n not in english_assignments()]
+    if unknown:
+        parser.error(f"no notebook solutions/<A>/<A>.ipynb for: {', '.join(unknown)}")
+    complete = True
+    for name in names:
+        complete &= _report(name, build_assignment(name, args.lang, write=not args.status))
+    if not args.no_messages:
+        complete &= _report("mlcore messages", build_messages(args.lang, write=not args.status))
+    if not (args.status or args.no_release):
+        from instructor.release import generate
+
+        # Without the gradebook: several translators may build at once (python -m instructor.release
+        # --course-dir zh records the assignments, as for the English course).
+        generate(names, root=ROOT / args.lang, no_database=True, quiet=True)
+    return 0 if complete else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

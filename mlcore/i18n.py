@@ -1,0 +1,64 @@
+"""The language of what mlcore says: check messages, diagnoses, figure and widget labels.
+
+A notebook of the Chinese edition starts with a locked cell ``mlcore.set_language("zh")``; English is the
+default. Messages are looked up in gettext catalogues shipped with the package
+(``mlcore/locale/<lang>/LC_MESSAGES/mlcore.mo``, compiled from the ``.po`` beside it by
+``python -m instructor.translate``), with Python's own :mod:`gettext`::
+
+    from mlcore.i18n import tr, ntr
+    raise GradingError(tr("passed {k} of {n} cases").format(k=k, n=n))
+    ntr("{n} case", "{n} cases", n).format(n=n)
+
+Write the English text as the literal argument of ``tr`` (never an f-string: the catalogue is keyed by the
+literal text) and fill in values with ``.format`` afterwards. A message without a translation is shown in
+English. Keys such as ``[mistake: sign]`` are never passed through ``tr``: they stay the same in every
+language. (The function is not called ``_``: IPython uses ``_`` for the last result.)
+"""
+
+import gettext
+import os
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "mlcore"
+LANGUAGES = ("en", "zh")
+DEFAULT = "en"
+
+_state = {"code": DEFAULT, "catalog": gettext.NullTranslations()}
+
+
+def set_language(code):
+    """Use language ``code`` ("en" or "zh") for every later message, figure and widget label of mlcore.
+
+    Parameters
+    ----------
+    code : str
+        "en" (the default) or "zh" (Simplified Chinese).
+    """
+    if code not in LANGUAGES:
+        raise ValueError(f"code is {code!r}, expected one of {', '.join(map(repr, LANGUAGES))}")
+    if code == DEFAULT:
+        catalog = gettext.NullTranslations()
+    else:
+        catalog = gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[code])
+    _state.update(code=code, catalog=catalog)
+
+
+def language():
+    """The language mlcore speaks now: "en" or "zh"."""
+    return _state["code"]
+
+
+def tr(message):
+    """``message`` (English, a literal) in the current language; the English text when untranslated."""
+    return _state["catalog"].gettext(message)
+
+
+def ntr(singular, plural, n):
+    """The singular or plural form for the count ``n``, in the current language."""
+    return _state["catalog"].ngettext(singular, plural, n)
+
+
+# A process can start in another language (e.g. a grading tool run for the Chinese class).
+if os.environ.get("MLCORE_LANGUAGE", DEFAULT) in LANGUAGES[1:]:
+    set_language(os.environ["MLCORE_LANGUAGE"])
