@@ -177,12 +177,16 @@ class Encoder:
         raise WireError(f"cannot send an array of dtype {array.dtype}")
 
     def _drained(self, value, depth):
+        # Drained first, encoded after, as list(value) would: an item the generator changes later (a reused
+        # buffer) arrives as the consumer of a list would see it.
         items = []
         for item in value:
-            items.append(self(item, depth + 1))
+            items.append(item)
             if len(items) >= MAX_ITER:
-                return {"t": "iter", "type": type(value).__name__[:100], "v": items, "truncated": True}
-        return {"t": "iter", "type": type(value).__name__[:100], "v": items, "truncated": False}
+                break
+        truncated = len(items) >= MAX_ITER
+        return {"t": "iter", "type": type(value).__name__[:100], "v": [self(item, depth + 1) for item in items],
+                "truncated": truncated}
 
 
 def _short_repr(value):
