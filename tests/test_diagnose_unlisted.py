@@ -73,6 +73,15 @@ def relu_prime_if(z):
     return 0.0
 
 
+def softmax_rows_looped_over_k(z):
+    N, K = z.shape
+    out = np.zeros_like(z)
+    for i in range(K):  # rows are samples: range(N)
+        e = np.exp(z[i] - z[i].max())
+        out[i] = e / e.sum()
+    return out
+
+
 RAISES = {
     "one-hot built N x N": ("softmax_cross_entropy_grad", sce_grad_onehot_n_by_n, "shape_dependent", "works only when", True),
     "dW = a_prev @ delta.T": ("layer_grads", layer_grads_dw_swapped, "shape_dependent", "works only when D_prev == D", False),
@@ -80,6 +89,7 @@ RAISES = {
     "row max without keepdims": ("softmax", softmax_max_without_keepdims, "shape_dependent", "works only when N == K", False),
     "labels indexed with arange(K)": ("softmax_cross_entropy", sce_rows_indexed_by_k, "shape_dependent", "works only when N == K", False),
     "if on an array": ("relu_prime", relu_prime_if, "shape_dependent", "np.where(z > 0", False),
+    "rows looped over range(K)": ("softmax", softmax_rows_looped_over_k, "shape_dependent", "N == K", False),
 }
 
 

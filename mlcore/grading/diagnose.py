@@ -256,10 +256,11 @@ def _raised(exercise, runs, lab=None):
         )
         return Diagnosis(
             "shape_dependent",
-            f"{said} It works only when {condition}"
+            f"{said} It {condition}"
             + (f" ({known})" if known else "")
             + (" (a single number, not an array)" if condition.endswith(".ndim == 0") else "")
-            + f" and raises otherwise{confusion}."
+            + (" and raises otherwise" if condition.startswith("works") else "")
+            + f"{confusion}."
             + (f" {meaning}" if meaning else ""),
             run,
         )

@@ -502,5 +502,12 @@ def shape_dependence(exercise, runs, lab, fails):
             continue
         for description, runs_when, involved in _predicates(names):
             if all(runs_when(z) == ok for z, ok in table):
-                return description, involved
+                return f"works only when {description}", involved
+    # Messier code (it also gives wrong values on some other sizes): every case that raised breaks the
+    # condition, and every case that meets it ran.
+    for s, t in itertools.combinations(names, 2):
+        meets = [ok for z, ok in ran if z[s] == z[t]]
+        breaks = [ok for z, ok in ran if z[s] != z[t]]
+        if meets and all(meets) and breaks and not all(breaks):
+            return f"raises only when {s} != {t} (every case with {s} == {t} runs)", (s, t)
     return None
