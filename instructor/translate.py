@@ -6,6 +6,9 @@ Usage, from anywhere (the course root is found from this file)::
     python -m instructor.translate 01_mse               # one assignment
     python -m instructor.translate --status             # what is missing or fuzzy; writes nothing
     python -m instructor.translate --no-release 01_mse  # skip nbgrader's release step (faster)
+    python -m instructor.translate --todo 01_mse > t.json         # what is left to translate, as JSON
+    python -m instructor.translate --fill t.json 01_mse           # write those translations back, build
+    python -m instructor.translate --only-messages                # mlcore's runtime messages only
 
 English ``solutions/`` stays the only source. For each assignment and language (today ``zh``):
 
@@ -38,6 +41,7 @@ import ast
 import copy
 import datetime
 import io
+import json
 import re
 import sys
 import tokenize
@@ -476,6 +480,55 @@ def build_messages(lang="zh", root=ROOT, write=True):
 
 
 # --------------------------------------------------------------------------------------------------------
+# Translators' round trip: what is left, as JSON; translations back into the catalogue
+# --------------------------------------------------------------------------------------------------------
+
+MESSAGES = "mlcore"  # the name that stands for mlcore's message catalogue in --todo/--fill
+
+
+def _catalogue_file(name, lang, root=ROOT):
+    return messages_po_path(lang, root) if name == MESSAGES else catalogue_path(lang, name, root)
+
+
+def todo(name, lang="zh", root=ROOT, everything=False):
+    """The untranslated and fuzzy entries of a catalogue (every entry with ``everything``), as a list of
+    {"msgid", "msgstr", "kind", "where", and for a fuzzy entry "fuzzy": true and "previous_msgid"}."""
+    items = []
+    for m in read_catalog(_catalogue_file(name, lang, root)):
+        if not m.id or not isinstance(m.id, str) or (m.string and not m.fuzzy and not everything):
+            continue
+        item = {"msgid": m.id, "msgstr": m.string or "", "kind": ", ".join(m.auto_comments),
+                "where": " ".join(f"{f}:{n}" for f, n in m.locations)}
+        if m.fuzzy:
+            item.update(fuzzy=True, previous_msgid=m.previous_id[0] if m.previous_id else "")
+        items.append(item)
+    return items
+
+
+def fill(name, items, lang="zh", root=ROOT):
+    """Write translations into a catalogue: ``items`` is {msgid: msgstr} or a list of {"msgid", "msgstr"}
+    (the format of :func:`todo`). A non-empty msgstr replaces the entry's and clears its fuzzy flag; an
+    empty one is skipped. Returns the number of entries written; an unknown msgid is a ValueError."""
+    if isinstance(items, dict):
+        items = [{"msgid": k, "msgstr": v} for k, v in items.items()]
+    path = _catalogue_file(name, lang, root)
+    catalog = read_catalog(path)
+    unknown = [i["msgid"][:80] for i in items if catalog.get(i["msgid"]) is None]
+    if unknown:
+        raise ValueError(f"{len(unknown)} msgids are not in {path.name}: {unknown[:3]}")
+    written = 0
+    for item in items:
+        if item.get("msgstr"):
+            message = catalog.get(item["msgid"])
+            message.string = item["msgstr"]
+            message.flags.discard("fuzzy")
+            message.previous_id = []
+            written += 1
+    write_if_changed(path, catalog_bytes(catalog))
+    return written
+
+
+# --------------------------------------------------------------------------------------------------------
 # Command line
 # --------------------------------------------------------------------------------------------------------
 
@@ -494,7 +547,25 @@ def main(argv=None):
     parser.add_argument("--status", action="store_true", help="report what is missing or fuzzy; write nothing")
     parser.add_argument("--no-release", action="store_true", help="do not regenerate <lang>/notebooks/")
     parser.add_argument("--no-messages", action="store_true", help="leave mlcore's message catalogue alone")
+    parser.add_argument("--only-messages", action="store_true", help="only mlcore's message catalogue")
+    parser.add_argument("--todo", metavar="NAME", help=f"print the untranslated and fuzzy entries of NAME (an "
+                        f"assignment, or {MESSAGES!r} for the runtime messages) as JSON; write nothing")
+    parser.add_argument("--fill", metavar="JSON", help="first write the translations of this file (the --todo "
+                        "format, or {msgid: msgstr}) into the one catalogue named (an assignment or 'mlcore')")
     args = parser.parse_args(argv)
+    if args.todo:
+        json.dump(todo(args.todo, args.lang), sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    if args.fill:
+        if len(args.assignments) != 1:
+            parser.error("--fill needs exactly one catalogue name: an assignment or 'mlcore'")
+        with open(args.fill, encoding="utf-8") as f:
+            print(f"{fill(args.assignments[0], json.load(f), args.lang)} entries written")
+        if args.assignments == [MESSAGES]:
+            args.assignments, args.only_messages = [], True
+    if args.only_messages:
+        return 0 if _report("mlcore messages", build_messages(args.lang, write=not args.status)) else 1
     names = args.assignments or english_assignments()
     unknown = [n for n in names if n not in english_assignments()]
     if unknown:
