@@ -298,15 +298,23 @@ def replace_pieces(source, pieces, translate):
 # --------------------------------------------------------------------------------------------------------
 
 
-def notebook_entries(nb):
-    """(msgid, cell id, kind) of every translatable piece of a notebook, in order."""
+def markdown_entries(text):
+    """The translatable paragraphs of a Markdown text, stripped."""
+    blocks, _ = split_markdown(text)
+    return [b.strip() for b in blocks if translatable_block(b)]
+
+
+def notebook_entries(nb, pages=None):
+    """(msgid, location, kind) of every translatable piece of a notebook, in order, then of the Markdown
+    pages beside it (``pages``: {file name: text})."""
     entries = []
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            blocks, _ = split_markdown(cell.source)
-            entries += [(b.strip(), cell.id, "markdown") for b in blocks if translatable_block(b)]
+            entries += [(text, cell.id, "markdown") for text in markdown_entries(cell.source)]
         elif cell.cell_type == "code":
             entries += [(p.text, cell.id, p.kind) for p in code_pieces(cell.source)]
+    for name, text in sorted((pages or {}).items()):
+        entries += [(t, name, "markdown") for t in markdown_entries(text)]
     return entries
 
 
@@ -318,9 +326,9 @@ def new_catalog(lang, project):
                    header_comment=f"# {project}: the Chinese edition's translations (instructor/translate.py).\n#")
 
 
-def template_for(nb, lang, project):
+def template_for(nb, lang, project, pages=None):
     catalog = new_catalog(lang, project)
-    for n, (msgid, cell_id, kind) in enumerate(notebook_entries(nb), 1):
+    for n, (msgid, cell_id, kind) in enumerate(notebook_entries(nb, pages), 1):
         message = catalog.get(msgid)
         if message is None:
             catalog.add(msgid, locations=[(cell_id, n)], auto_comments=[kind])
@@ -401,18 +409,23 @@ def language_cell(lang):
     return cell
 
 
+def translate_markdown(text, table):
+    """``text`` with each translatable paragraph found in ``table`` replaced by its translation."""
+    blocks, seps = split_markdown(text)
+    for i, block in enumerate(blocks):
+        key = block.strip()
+        if translatable_block(block) and key in table:
+            blocks[i] = block.replace(key, table[key], 1)
+    return join_markdown(blocks, seps)
+
+
 def translate_notebook(nb, table, lang):
     """A copy of the English notebook ``nb`` with every piece found in ``table`` ({msgid: msgstr})
     substituted, and the language cell before the first code cell."""
     out = copy.deepcopy(nb)
     for cell in out.cells:
         if cell.cell_type == "markdown":
-            blocks, seps = split_markdown(cell.source)
-            for i, block in enumerate(blocks):
-                key = block.strip()
-                if translatable_block(block) and key in table:
-                    blocks[i] = block.replace(key, table[key], 1)
-            cell.source = join_markdown(blocks, seps)
+            cell.source = translate_markdown(cell.source, table)
         elif cell.cell_type == "code":
             cell.source = replace_pieces(cell.source, code_pieces(cell.source), lambda p: table.get(p.text))
     first_code = next((i for i, c in enumerate(out.cells) if c.cell_type == "code"), len(out.cells))
@@ -420,22 +433,61 @@ def translate_notebook(nb, table, lang):
     return out
 
 
-def build_assignment(assignment, lang="zh", root=ROOT, write=True):
-    """Update the assignment's catalogue and write its translated solution notebook.
+def english_folder(assignment, root=ROOT):
+    return Path(root) / "solutions" / assignment
 
-    Returns (translated, fuzzy, untranslated) msgid lists of the catalogue."""
+
+def pages(assignment, root=ROOT):
+    """{file name: text} of the Markdown pages beside the notebook (a formula sheet, a glossary)."""
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(english_folder(assignment, root).glob("*.md"))}
+
+
+def read_english(assignment, root=ROOT):
     import nbformat
 
-    english = nbformat.read(str(Path(root) / "solutions" / assignment / f"{assignment}.ipynb"),
-                            as_version=nbformat.NO_CONVERT)
+    return nbformat.read(str(english_folder(assignment, root) / f"{assignment}.ipynb"), as_version=nbformat.NO_CONVERT)
+
+
+def merged_catalogue(assignment, lang="zh", root=ROOT):
+    """The assignment's catalogue brought up to the English notebook and pages of now."""
     project = f"nn-first-principles {assignment}"
-    path = catalogue_path(lang, assignment, root)
-    catalog = merge(template_for(english, lang, project), path, lang, project)
+    template = template_for(read_english(assignment, root), lang, project, pages(assignment, root))
+    return merge(template, catalogue_path(lang, assignment, root), lang, project)
+
+
+def edition_files(assignment, table, lang="zh", root=ROOT):
+    """{file name: bytes} of the assignment's folder in the edition: the translated notebook, the translated
+    Markdown pages, and any other file of the English folder as it is."""
+    import nbformat
+
+    out = {}
+    for path in sorted(english_folder(assignment, root).iterdir()):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        if path.name == f"{assignment}.ipynb":
+            nb = translate_notebook(read_english(assignment, root), table, lang)
+            out[path.name] = nbformat.writes(nb).encode("utf-8") + b"\n"
+        elif path.suffix == ".md":
+            out[path.name] = translate_markdown(path.read_text(encoding="utf-8"), table).encode("utf-8")
+        else:
+            out[path.name] = path.read_bytes()
+    return out
+
+
+def build_assignment(assignment, lang="zh", root=ROOT, write=True):
+    """Update the assignment's catalogue and write its translated folder under ``<lang>/solutions``.
+
+    Returns (translated, fuzzy, untranslated) msgid lists of the catalogue."""
+    catalog = merged_catalogue(assignment, lang, root)
     if write:
-        write_if_changed(path, catalog_bytes(catalog))
-        translated = translate_notebook(english, translations(catalog), lang)
-        target = edition_solution_path(lang, assignment, root)
-        write_if_changed(target, nbformat.writes(translated).encode("utf-8") + b"\n")
+        write_if_changed(catalogue_path(lang, assignment, root), catalog_bytes(catalog))
+        target = edition_solution_path(lang, assignment, root).parent
+        files = edition_files(assignment, translations(catalog), lang, root)
+        for name, data in files.items():
+            write_if_changed(target / name, data)
+        for stale in target.iterdir():
+            if stale.is_file() and stale.name not in files:
+                stale.unlink()
     return status(catalog)
 
 

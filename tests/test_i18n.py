@@ -60,9 +60,7 @@ def test_catalogue_up_to_date(assignment):
     merged into the catalogue fails here)."""
     path = translate.catalogue_path(LANG, assignment)
     assert path.exists(), f"no {path.relative_to(ROOT)}: run python -m instructor.translate {assignment}"
-    english = read_notebook(solution_path(assignment))
-    project = f"nn-first-principles {assignment}"
-    merged = translate.merge(translate.template_for(english, LANG, project), path, LANG, project)
+    merged = translate.merged_catalogue(assignment, LANG)
     assert translate.catalog_bytes(merged) == path.read_bytes(), (
         f"the English notebook changed: run python -m instructor.translate {assignment}, then translate "
         "what it marks fuzzy or leaves empty")
@@ -136,12 +134,21 @@ def test_catalogue_follows_glossary(assignment):
 def test_solution_built_from_catalogue(assignment):
     path = zh_solution(assignment)
     assert path.exists(), f"run python -m instructor.translate {assignment}"
-    english = read_notebook(solution_path(assignment))
-    built = translate.translate_notebook(english, translate.translations(catalogue(assignment)), LANG)
-    committed = read_notebook(path)
-    assert [(c.cell_type, c.get("id"), c.source, c.metadata) for c in committed.cells] == [
-        (c.cell_type, c.get("id"), c.source, c.metadata) for c in built.cells
-    ], f"zh/solutions/{assignment} is not what the build makes: run python -m instructor.translate {assignment}"
+    built = translate.edition_files(assignment, translate.translations(catalogue(assignment)), LANG)
+    folder = path.parent
+    assert sorted(p.name for p in folder.iterdir() if p.is_file()) == sorted(built), "files differ"
+    for name, data in built.items():
+        assert (folder / name).read_bytes() == data, (
+            f"zh/solutions/{assignment}/{name} is not what the build makes: "
+            f"run python -m instructor.translate {assignment}")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_pages_keep_their_maths(assignment):
+    """The Markdown pages beside a notebook (formula sheet, glossary) are translated, maths unchanged."""
+    for name, text in translate.pages(assignment).items():
+        chinese = (EDITION / "solutions" / assignment / name).read_text(encoding="utf-8")
+        assert display_maths(chinese) == display_maths(text), name
 
 
 class _MaskStrings(ast.NodeTransformer):
