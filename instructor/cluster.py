@@ -114,7 +114,8 @@ def run(client, spec, by_student):
     done = as_completed()
     while queue or inflight:
         # At most one task per worker process: a task never waits behind a worker stuck in a timeout.
-        while queue and len(inflight) < max(1, len(client.nthreads())):
+        slots = max(1, len(client.nthreads()))
+        while queue and len(inflight) < slots:
             task = queue.popleft()
             future = client.submit(_TASKS[task[0]], spec, *task[1:], pure=False, key=_key(task))
             inflight[future] = task
@@ -128,9 +129,11 @@ def run(client, spec, by_student):
                 waiting.setdefault(item.assignment, []).append(item.student)
         future.release()
         grading_left = any(t[0] == "grade" for t in queue) or any(t[0] == "grade" for t in inflight.values())
-        for assignment, students in list(waiting.items()):
-            while len(students) >= FEEDBACK_CHUNK or (students and not grading_left):
-                chunk, students[:] = students[:FEEDBACK_CHUNK], students[FEEDBACK_CHUNK:]
+        for assignment, students in waiting.items():
+            # Full chunks as they fill up; once grading is over, the rest shared out among the workers.
+            size = FEEDBACK_CHUNK if grading_left else min(FEEDBACK_CHUNK, -(-len(students) // slots))
+            while students and (len(students) >= size or not grading_left):
+                chunk, students[:] = students[:size], students[size:]
                 queue.appendleft(("feedback", assignment, chunk))
 
 
