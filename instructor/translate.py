@@ -271,8 +271,10 @@ def code_pieces(source):
             quote = tok.string[len(prefix):len(prefix) + 3]
             quote = quote if quote in ('"""', "'''") else quote[0]
             body = tok.string[len(prefix) + len(quote):len(tok.string) - len(quote)]
-            wanted = {"docstring": True, "text": re.search(r"[A-Za-z]{2,}", body) is not None,
-                      "setting": False, "maybe": _has_prose(body)}[role]
+            # an f-string's fields are code, unless they hold a quoted string (a column's title)
+            words = re.sub(r"\{[^{}'\"]*\}", " ", body) if "f" in prefix.lower() else body
+            wanted = {"docstring": True, "text": re.search(r"[A-Za-z]{2,}", words) is not None,
+                      "setting": False, "maybe": _has_prose(words)}[role]
             if wanted:
                 kind = "docstring" if role == "docstring" else "string"
                 first = start + len(prefix) + len(quote)
@@ -358,6 +360,9 @@ def merge(template, path, lang, project):
     if path.exists():
         catalog = read_catalog(path)
         catalog.update(template, update_creation_date=False)
+        # An obsolete entry is kept (as #~) only when it holds a translation worth reusing.
+        for msgid in [k for k, m in catalog.obsolete.items() if not m.string]:
+            del catalog.obsolete[msgid]
     else:
         catalog = new_catalog(lang, project)
         for message in template:
