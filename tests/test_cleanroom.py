@@ -330,6 +330,15 @@ def mse_grad(y, y_hat):
     assert grade_calls(runner, [("mse", "mse", False), ("mse", "mse", True)], seed=1).passed
 
 
+def test_magics_in_an_answer_cell_do_not_cost_the_answer(runner):
+    """IPython syntax a learner leaves in an answer cell (%timeit, !ls, f?) runs as a no-op in the child."""
+    from instructor.cleanroom.preprocessor import plain_python
+
+    code = "%timeit 1 + 1\nfiles = !ls\ndef mse(y, y_hat):\n    return float(np.mean((y - y_hat) ** 2))\nmse?\n"
+    runner.exec_cell("<answer mse_answer>", plain_python(code))
+    assert grade_calls(runner, [("mse", "mse", False)], SEED).passed
+
+
 def test_check_calls_are_read_from_the_source_without_running_it():
     source = 'check("mse", mse)\n### BEGIN HIDDEN TESTS\ncheck("mse", mse, hidden=True, seed=3)\n### END HIDDEN TESTS\n'
     assert check_calls(source) == [("mse", "mse", False), ("mse", "mse", True)]

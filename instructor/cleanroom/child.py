@@ -70,6 +70,16 @@ def _raw_reference(wrapper):
     return raw if isinstance(raw, types.FunctionType) and not raw.__code__.co_freevars else None
 
 
+class _NoIPython:
+    """What ``get_ipython()`` returns in the child: every attribute and call accepted, nothing done."""
+
+    def __getattr__(self, name):
+        return _NoIPython()
+
+    def __call__(self, *args, **kwargs):
+        return None
+
+
 def _private_channel():
     """Duplicate the grader's pipes to private descriptors; stdin/stdout/stderr go to /dev/null."""
     fd_in, fd_out = os.dup(0), os.dup(1)
@@ -145,6 +155,7 @@ class Child:
         self.handles = []
         main = types.ModuleType("__main__")
         main.__dict__["display"] = lambda *args, **kwargs: None  # IPython's display: nothing to show here
+        main.__dict__["get_ipython"] = _NoIPython  # magics and shell commands do nothing here
         sys.modules["__main__"] = main
         self.namespace = main.__dict__
 

@@ -103,6 +103,17 @@ def _names(source):
     return defined, used
 
 
+def plain_python(source):
+    """A cell's source as plain Python: IPython's magics, ``!`` commands and ``?`` help become calls of
+    ``get_ipython()``, which does nothing in the child (a text transform; nothing is run here)."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        return TransformerManager().transform_cell(source)
+    except Exception:  # whatever IPython cannot read, Python will report as the cell's error
+        return source
+
+
 def plan(source_nb, submitted_nb):
     """The steps that grade ``submitted_nb``, in the source's order: ``("exec", filename, code)`` for the
     cells to run in the child and ``("test", grade_id, source)`` for the test cells.
@@ -124,9 +135,9 @@ def plan(source_nb, submitted_nb):
         if is_test_cell(cell):
             steps.append(["test", gid, cell.source])
         elif is_answer_cell(cell):
-            steps.append(["exec", f"<answer {gid}>", submitted.get(gid, "")])
+            steps.append(["exec", f"<answer {gid}>", plain_python(submitted.get(gid, ""))])
         else:
-            steps.append(["exec", f"<cell {index}>", cell.source])
+            steps.append(["exec", f"<cell {index}>", plain_python(cell.source)])
     names = [_names(code) if kind == "exec" else (set(), set()) for kind, _, code in steps]
     wanted = set()
     for (kind, filename, code), (_, used) in zip(steps, names):
