@@ -339,6 +339,27 @@ def test_magics_in_an_answer_cell_do_not_cost_the_answer(runner):
     assert grade_calls(runner, [("mse", "mse", False)], SEED).passed
 
 
+def test_the_plan_runs_the_learners_answers_in_the_sources_layout_and_skips_demonstrations():
+    def cell(source, **nbgrader):
+        return new_code_cell(source, metadata={"nbgrader": nbgrader} if nbgrader else {})
+
+    source = new_notebook(cells=[
+        cell("import numpy as np\nSCALE = 2.0"),
+        cell("def f(x):\n    raise NotImplementedError()", grade_id="f_answer", solution=True),
+        cell('check("f", f)', grade_id="f_tests", grade=True, solution=False, points=1),
+        cell("plot_everything(f(np.ones(3)))   # a demonstration"),
+        cell("def helper(x):\n    return x"),
+    ])
+    submitted = new_notebook(cells=[
+        cell("import os\nos.system('echo extra')"),  # an extra cell of the learner's: never run
+        cell("def f(x):\n    return helper(x) * SCALE", grade_id="f_answer", solution=False),  # flag flipped
+        cell("def f(x):\n    return 0", grade_id="f_answer", solution=True),  # a duplicate id: the first counts
+    ])
+    steps = plan(source, submitted)
+    assert [s[1] for s in steps] == ["<cell 0>", "<answer f_answer>", "f_tests", "<cell 4>"]
+    assert steps[1][2] == "def f(x):\n    return helper(x) * SCALE"
+
+
 def test_check_calls_are_read_from_the_source_without_running_it():
     source = 'check("mse", mse)\n### BEGIN HIDDEN TESTS\ncheck("mse", mse, hidden=True, seed=3)\n### END HIDDEN TESTS\n'
     assert check_calls(source) == [("mse", "mse", False), ("mse", "mse", True)]

@@ -138,24 +138,30 @@ def plan(source_nb, submitted_nb):
             steps.append(["exec", f"<answer {gid}>", plain_python(submitted.get(gid, ""))])
         else:
             steps.append(["exec", f"<cell {index}>", plain_python(cell.source)])
+    keep = _needed(steps)
+    return [tuple(step) for i, step in enumerate(steps) if i in keep]
+
+
+def _needed(steps):
+    """Indices of the steps to run: tests, answers, and the source cells defining a name a kept step reads."""
     names = [_names(code) if kind == "exec" else (set(), set()) for kind, _, code in steps]
-    wanted = set()
-    for (kind, filename, code), (_, used) in zip(steps, names):
+    keep, wanted = set(), set()
+    for i, ((kind, filename, code), (_, used)) in enumerate(zip(steps, names)):
         if kind == "test":
-            for _, expr, _ in check_calls(code):
-                wanted |= _names(expr)[1]
+            keep.add(i)
+            wanted |= {name for _, expr, _ in check_calls(code) for name in _names(expr)[1]}
         elif filename.startswith("<answer"):
+            keep.add(i)
             wanted |= used
-    keep = {i for i, (kind, filename, _) in enumerate(steps) if kind == "test" or filename.startswith("<answer")}
     changed = True
-    while changed:
+    while changed:  # a helper cell may itself read names that another cell defines
         changed = False
         for i, (defined, used) in enumerate(names):
             if i not in keep and defined & wanted:
                 keep.add(i)
                 wanted |= used
                 changed = True
-    return [tuple(step) for i, step in enumerate(steps) if i in keep]
+    return keep
 
 
 # ----------------------------------------------------------------------------------------------- verdicts
