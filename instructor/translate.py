@@ -224,6 +224,14 @@ def _string_roles(tree, source):
             for key in node.keys:
                 if key is not None:
                     mark(key, "setting")
+        elif isinstance(node, (ast.List, ast.Tuple)):
+            # a list of choices shown together: when one of them is prose, all are text ("slow crawl",
+            # "diverges")
+            items = [e for el in node.elts for e in (el.elts if isinstance(el, ast.Tuple) else [el])]
+            strings = [e for e in items if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            if any(_has_prose(e.value) for e in strings):
+                for e in strings:
+                    mark(e, "text")
         elif isinstance(node, ast.Compare):
             for operand in [node.left, *node.comparators]:
                 mark(operand, "setting")
