@@ -517,11 +517,11 @@ def class_rows(course, assignments, notebooks, records):
                              "score": score if score == "" else round(float(score), 4),
                              "max_score": max_score if max_score == "" else round(float(max_score), 4),
                              "status": status, "reason": "; ".join(reasons),
-                             "flags": "; ".join(_flags(course, student, a, nb, records.get(f"{a}/{student}", {})))})
+                             "flags": "; ".join(_flags(course, gb, student, a, nb, records.get(f"{a}/{student}", {})))})
     return rows
 
 
-def _flags(course, student, assignment, notebook, record):
+def _flags(course, gb, student, assignment, notebook, record):
     """What the grading steps flagged about one submitted notebook (the CSV's `flags` column)."""
     from .cleanroom import flags as flagfile
     from .report import mistakes_in
@@ -534,8 +534,40 @@ def _flags(course, student, assignment, notebook, record):
     if graded.exists():
         found += [f"{notebook}/{cell}: {TAMPERED}" for cell, keys in sorted(mistakes_in(graded).items())
                   if TAMPERED in keys]
+    submitted = course.folder("submitted", student, assignment)
+    modules = sorted(p.name for p in submitted.glob("*.py")) if submitted.is_dir() else []
+    if modules:
+        found.append(f"Python files handed in beside the notebook (never run): {', '.join(modules)}")
+    found += _unconfirmed_passes(gb, submitted / f"{notebook}.ipynb", notebook, assignment, student)
     if record.get("sandboxed") is False:
         found.append(NOT_SANDBOXED)
+    return found
+
+
+def _unconfirmed_passes(gb, path, notebook, assignment, student):
+    """Test cells whose handed-in output shows a check's pass line although grading failed them (outputs
+    written by hand, or left from an earlier answer)."""
+    import nbformat
+    from nbgrader.api import MissingEntry
+
+    from mlcore.grading.messages import pass_pattern
+
+    from .verify import expected_passes
+
+    try:
+        nb = nbformat.read(str(path), as_version=4)
+        grades = {g.name: g for g in gb.find_submission_notebook(notebook, assignment, student).grades}
+    except (OSError, ValueError, MissingEntry):
+        return []
+    found = []
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader")
+        grade = grades.get(meta.get("grade_id")) if isinstance(meta, dict) and cell.cell_type == "code" else None
+        if grade is None or grade.score is None or grade.score >= grade.max_score:
+            continue
+        shown = "".join(str(o.get("text", "")) for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+        if any(pass_pattern(name, hidden).search(shown) for name, hidden in expected_passes(cell.source)):
+            found.append(f"{notebook}/{grade.name}: the handed-in output shows a pass that grading did not confirm")
     return found
 
 

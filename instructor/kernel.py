@@ -36,6 +36,7 @@ import tempfile
 
 import json
 
+import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
@@ -57,6 +58,7 @@ def _install(fd, secrets, allowed, exempt):
     procs = ("os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "pty.spawn")
     ctypes_bad = ("ctypes.dlsym", "ctypes.cdata", "ctypes.addressof", "ctypes.string_at", "ctypes.wstring_at",
                   "ctypes.call_function", "ctypes.PyObj_FromPtr")
+    getframe, gettrace, getprofile, modules = sys._getframe, sys.gettrace, sys.getprofile, sys.modules
     def report(kind, detail):
         key = (kind, detail)
         if key not in seen and len(seen) < 200:
@@ -65,12 +67,37 @@ def _install(fd, secrets, allowed, exempt):
                 write(fd, (dumps([kind, detail[:300]]) + "\n").encode())
             except OSError:
                 pass
-    armed = []  # empty until the first notebook cell runs: the kernel's own start-up is not reported
+    def cell(filename):
+        # A notebook cell's code: ipykernel names it /tmp/ipykernel_<pid>/<hash>.py (older: <ipython-input-...>).
+        return filename.startswith("<ipython-input") or filename.partition("/ipykernel_")[2].split("/")[0].isdigit()
+    def learners(filename):
+        # A cell's code, or code a cell compiled itself (exec of a string).
+        return cell(filename) or filename == "<string>"
+    def probe():
+        # After the last cell: library functions replaced by the learner's code, IPython's cell machinery
+        # changed, a trace function left behind. (Run by the grader's own last cell through sys.audit.)
+        for name, module in list(modules.items()):
+            if module is None or not name.partition(".")[0] in ("numpy", "mlcore", "builtins", "copy", "math",
+                                                                  "operator", "functools", "IPython"):
+                continue
+            for attr, obj in list(getattr(module, "__dict__", {}).items()):
+                code = getattr(obj, "__code__", None)
+                if code is not None and learners(getattr(code, "co_filename", "")):
+                    report("replaced a library function", f"{name}.{attr}")
+        ipython = getattr(modules.get("IPython"), "get_ipython", lambda: None)()
+        if ipython is not None:
+            for attr in ("run_code", "run_cell", "run_cell_async", "run_ast_nodes", "showtraceback", "transform_cell"):
+                if attr in vars(ipython):
+                    report("changed how IPython runs cells", attr)
+            if ipython.input_transformers_post or ipython.ast_transformers:
+                report("changed how IPython runs cells", "input or AST transformers")
+        if gettrace() is not None or getprofile() is not None:
+            report("left a trace or profile function", repr(gettrace() or getprofile())[:200])
+        report("probe", "done")
+    armed, busy = [], []  # armed: empty until the first notebook cell runs (the kernel's start-up is its own)
     def hook(event, args):
         if not armed:
-            name = getattr(args[0], "co_filename", "") if event == "exec" else ""
-            # A cell's code: ipykernel names it /tmp/ipykernel_<pid>/<hash>.py (older: <ipython-input-...>).
-            if name.startswith("<ipython-input") or name.partition("/ipykernel_")[2].split("/")[0].isdigit():
+            if event == "exec" and cell(getattr(args[0], "co_filename", "")):
                 armed.append(True)
             return
         if event == "open":
@@ -82,8 +109,12 @@ def _install(fd, secrets, allowed, exempt):
                     report("opened a course file it must not see", path)
                 elif writing and "/startup/" in path and not path.endswith("README"):
                     report("wrote an IPython startup file", path)
-                elif writing and path.endswith((".pth", "sitecustomize.py", "usercustomize.py")):
-                    report("wrote a Python start-up file", path)
+                elif writing and path.endswith((".pth", ".py")):
+                    report("wrote a Python source file", path)
+        elif event == "sqlite3.connect":
+            path = fspath(args[0]) if isinstance(args[0], (str, bytes)) else str(args[0])
+            if path != ":memory:":
+                report("opened a database", path)
         elif event == "subprocess.Popen":
             program = args[0] or (args[1] if isinstance(args[1], (str, bytes)) else list(args[1] or [""])[0])
             if os.path.basename(fspath(program)) not in exempt:
@@ -104,6 +135,15 @@ def _install(fd, secrets, allowed, exempt):
             report("added an audit hook", "")
         elif event in ("os.kill", "os.killpg") and args[1] != 2:
             report("sent a signal", repr(args))
+        elif event == "sys._getframe" and not busy:
+            busy.append(1)
+            try:  # frames: 0 hook, 1 safe_hook, 2 whoever called sys._getframe
+                if learners(getframe(2).f_code.co_filename):
+                    report("read the interpreter's frames", "sys._getframe")
+            finally:
+                busy.pop()
+        elif event == "mlcore.sandbox.probe":
+            probe()
     def safe_hook(event, args):
         try:
             hook(event, args)
@@ -116,6 +156,9 @@ sys.argv[0] = "ipykernel_launcher"
 import runpy
 runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
 """
+# The grader's last cell: an audit event only the hook listens to.
+PROBE_CELL = '__import__("sys").audit("mlcore.sandbox.probe")'
+
 # Path fragments an answer never opens: the course's other folders and files (the kernel's own copy of its
 # folder is elsewhere, in a scratch folder).
 SECRETS = ("/solutions/", "/submitted/", "/autograded/", "/feedback/", "gradebook", "nbgrader_config",
@@ -258,28 +301,44 @@ class SandboxedExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self._managers = []
+        probe = None
+        if self.sandbox:
+            # The grader's own last cell: the audit hook then looks at what the notebook left behind.
+            probe = nbformat.v4.new_code_cell(PROBE_CELL)
+            nb.cells.append(probe)
+        finished = False
         try:
-            return super().preprocess(nb, resources, km=km)
+            nb, resources = super().preprocess(nb, resources, km=km)
+            finished = True
+            return nb, resources
         except CellTimeoutError as exc:
             # A timeout that escapes nbclient is not a slow cell (that one is interrupted and recorded in
             # the cell): the kernel broke its protocol, e.g. forked copies of it answered. nbgrader then
             # fails the submission; saying "kernel died" makes course-grade leave it for a human, flagged.
             raise DeadKernelError(f"Kernel died: it stopped answering as a kernel should ({exc})") from exc
         finally:
-            self._record(resources)
+            if probe is not None:
+                nb.cells = [c for c in nb.cells if c is not probe and c.get("source") != PROBE_CELL]
+            self._record(nb, resources, probed=finished and probe is not None)
 
-    def _record(self, resources):
+    def _record(self, nb, resources, probed):
         """Write what the sandbox saw as flags of this notebook (replacing an earlier run's)."""
         info = (resources or {}).get("nbgrader", {})
         folder = (resources or {}).get("metadata", {}).get("path")
         if not folder or not info.get("notebook"):
             return
         reports = {}  # what -> details (the first few)
-        for km in self._managers:
-            for what, detail in getattr(km, "sandbox_reports", []):
-                details = reports.setdefault(what, [])
-                if detail and detail not in details and len(details) < 3:
-                    details.append(detail)
+        seen = [r for km in self._managers for r in getattr(km, "sandbox_reports", [])]
+        exits = [c for c in nb.cells if any(o.get("ename") == "SystemExit" for o in c.get("outputs", []))]
+        seen += [("called sys.exit", f"cell {nb.cells.index(c) + 1}") for c in exits]
+        if probed and ("probe", "done") not in seen:
+            seen.append(("did not let the grader's last cell look at the kernel", ""))
+        for what, detail in seen:
+            if what == "probe":
+                continue
+            details = reports.setdefault(what, [])
+            if detail and detail not in details and len(details) < 3:
+                details.append(detail)
         flags = [{"kind": "sandbox: " + what, "cell": None, "detail": "; ".join(details)}
                  for what, details in reports.items()]
         for flag in flags:

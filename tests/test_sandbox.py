@@ -136,9 +136,9 @@ def test_memory_limit_per_process_and_in_total(course):
 
 
 def test_cpu_limit_kills_a_busy_loop(course):
-    t0 = time.perf_counter()
-    out = run(course, "while True: pass", limits=SMALL)
-    assert out.returncode != 0 and time.perf_counter() - t0 < 30
+    # Killed by the kernel once it used its 5 CPU seconds (run() would raise on its 300 s wall-clock timeout).
+    out = run(course, "while True: pass", limits=SMALL, timeout=300)
+    assert out.returncode != 0, out
 
 
 def test_nothing_detached_survives(course):
