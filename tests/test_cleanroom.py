@@ -357,7 +357,7 @@ def test_the_plan_runs_the_learners_answers_in_the_sources_layout_and_skips_demo
     ])
     steps = plan(source, submitted)
     assert [s[1] for s in steps] == ["<cell 0>", "<answer f_answer>", "f_tests", "<cell 4>"]
-    assert steps[1][2] == "def f(x):\n    return helper(x) * SCALE"
+    assert steps[1][2].strip() == "def f(x):\n    return helper(x) * SCALE"
 
 
 def test_check_calls_are_read_from_the_source_without_running_it():
