@@ -14,8 +14,11 @@ next to it, this one as ``_cleanroom_child.py`` and :mod:`instructor.cleanroom.w
 
 Then it answers requests, one at a time (the grader waits for each reply): ``exec`` a cell, ``resolve`` the
 expression of a check call (a function becomes a handle; anything else comes back as a value), ``call`` a
-handle with arguments (mlcore's references named in ``guarded`` refuse to run meanwhile; the result is
-encoded while they still refuse, so a lazy value cannot escape the guard), ``bye``.
+handle with arguments, ``bye``. During a call, mlcore's references named in ``guarded`` refuse to run: through
+mlcore's own guard, and, since a learner's code in this process can empty the guard's set or take the
+unguarded function out of its wrapper, by giving the unguarded functions themselves a refusal's code until the
+call returns. The result is encoded before that ends, so a lazy value cannot escape the guard either. (Code
+copied from mlcore's source is copying, like copying the public solutions: GRADING.md, principle 10.)
 """
 
 import builtins
@@ -44,7 +47,7 @@ class _NoGrader(importlib.abc.MetaPathFinder):
         if name == "instructor" or name.startswith(self.BLOCKED):
             raise ImportError(f"{name} is not available while your code is graded")
         if name != "mlcore" and not name.startswith("mlcore.") and any(
-            os.path.realpath(str(p)).startswith(self.mlcore_dir) for p in (path or ())
+            (os.path.realpath(str(p)) + os.sep).startswith(self.mlcore_dir + os.sep) for p in (path or ())
         ):
             raise ImportError(f"mlcore's files are imported once, as mlcore (not as {name}) while your code is graded")
         return None

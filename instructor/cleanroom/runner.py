@@ -103,7 +103,6 @@ class Runner:
         self.exec_timeout = float(exec_timeout)
         self.cells = []  # (filename, code) run so far, replayed into a fresh child
         self.generation = 0  # bumped by every (re)start: handles of an older child are stale
-        self.restarts = 0
         self.process = None
         self.ready = False
         self.uid = None
@@ -127,8 +126,9 @@ class Runner:
         argv = [sys.executable, "-I", "-c", boot]
         env = {"NBGRADER_EXECUTION": "autograde", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
                "MKL_NUM_THREADS": "1", "MPLBACKEND": "agg"}
-        if not self.sandboxed:
-            return argv, dict(os.environ, **env), _limit_unsandboxed
+        if not self.sandboxed:  # the grader's own environment (database URL, tokens) stays out all the same
+            kept = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "TZ") or k.startswith("LC_")}
+            return argv, dict(kept, **env), _limit_unsandboxed
         from instructor import sandbox
 
         if os.geteuid() == 0:
