@@ -7,8 +7,10 @@ Each student gets, per assignment, one *kind* of submission:
   ``answers`` fill answer cells by grade_id, the rest stay as released; its ``points`` and ``mistakes`` are
   what grading should give) — together they cover every diagnosed mistake and several correct forms;
 - ``blank``: the released notebook untouched (0 points, graded normally);
-- broken ones, each the correct answers plus a last cell the learner added: ``timeout`` (an infinite loop),
-  ``sys_exit`` (``sys.exit()``: IPython catches it, so the submission is graded normally), ``os_exit``
+- broken ones, each the correct answers with lines added to the last answer cell (an extra cell would be
+  dropped by the structure check before anything runs): ``timeout`` (an infinite loop before the answer:
+  that answer's test cell earns nothing, and the submission needs a human), ``sys_exit`` (``sys.exit()``
+  after it: IPython catches it, so the submission is graded normally), ``os_exit``
   (``os._exit(1)``: the kernel dies), ``missing`` (the assignment folder holds no notebook), ``renamed`` (the notebook saved under
   another name, as "Save a copy" does).
 
@@ -33,10 +35,13 @@ from .grade import GRADED, NEEDS_MANUAL
 BROKEN = ("timeout", "os_exit", "missing", "renamed", "sys_exit")
 PLAN_FILE = "synthetic_class.json"
 
+# What a broken kind adds to the last answer cell: (before the answer, after it). The infinite loop comes
+# first, so the cell is interrupted before it defines anything and its test cell earns nothing, in the
+# kernel and in a clean room that replays the cell alike.
 _BREAKERS = {
-    "timeout": "\n\nwhile True:  # an infinite loop: the cell hits nbgrader's timeout\n    pass\n",
-    "sys_exit": "\n\nimport sys\nsys.exit()  # IPython catches SystemExit: the kernel survives\n",
-    "os_exit": "\n\nimport os\nos._exit(1)  # the kernel process dies\n",
+    "timeout": ("while True:  # an infinite loop: the cell hits nbgrader's timeout\n    pass\n\n", ""),
+    "sys_exit": ("", "\n\nimport sys\nsys.exit()  # IPython catches SystemExit: the kernel survives\n"),
+    "os_exit": ("", "\n\nimport os\nos._exit(1)  # the kernel process dies\n"),
 }
 
 
@@ -143,23 +148,27 @@ def _with_answers(released, answers):
 
 
 def _material(course, a):
-    """(released notebook, the solution's answers by grade_id, {test cell: points}) of assignment ``a``."""
+    """(released notebook, the solution's answers by grade_id, {test cell: points}, the test cell after the
+    last answer cell or None) of assignment ``a``."""
     released = nbformat.read(str(course.folder("release", a, f"{a}.ipynb")), as_version=4)
     source = course.folder("source", a, f"{a}.ipynb")
     correct = _solution_answers(nbformat.read(str(source), as_version=4)) if source.exists() else {}
-    return released, correct, graded_points(released)
+    points = graded_points(released)
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in released.cells]
+    answers = answer_ids(released)
+    after = ids[ids.index(answers[-1]) + 1:] if answers else []
+    return released, correct, points, next((i for i in after if i in points), None)
 
 
-def _submission(a, kind, correct, points, variants):
+def _submission(a, kind, correct, points, last_test, variants):
     """What a submission of ``kind`` holds and should be graded as: ``(expect, answers, file name, extra)``.
 
-    ``answers`` fill answer cells by grade_id; ``file name`` is None when no notebook is handed in;
-    ``extra`` is a last cell the learner added (the broken kinds), or None.
+    ``answers`` fill answer cells by grade_id; ``file name`` is None when no notebook is handed in.
     """
     max_score = sum(points.values())
     expect = {"kind": kind, "max_score": max_score, "status": GRADED, "mistakes": {},
               "points": dict(points), "score": max_score}
-    answers, name, extra = dict(correct), f"{a}.ipynb", None
+    answers, name = dict(correct), f"{a}.ipynb"
     if kind == "blank":
         answers = {}
         expect["points"] = {k: 0.0 for k in points}
@@ -173,7 +182,11 @@ def _submission(a, kind, correct, points, variants):
         if v["points"] is not None:
             expect["points"] = {k: float(v["points"].get(k, points[k])) for k in points}
     elif kind in _BREAKERS:
-        extra = _BREAKERS[kind].strip()
+        last = list(answers)[-1]  # the answers come in notebook order
+        before, after = _BREAKERS[kind]
+        answers[last] = before + answers[last].strip("\n") + after
+        if kind == "timeout" and last_test:
+            expect["points"][last_test] = 0.0
         if kind != "sys_exit":
             expect["status"] = NEEDS_MANUAL
         if kind == "os_exit":
@@ -183,23 +196,16 @@ def _submission(a, kind, correct, points, variants):
         expect["points"] = None
         name = None if kind == "missing" else f"{a}-Copy1.ipynb"
     expect["score"] = None if expect["points"] is None else sum(expect["points"].values())
-    return expect, answers, name, extra
+    return expect, answers, name
 
 
-def _write(folder, released, answers, name, extra):
-    """Replace the notebooks in ``folder`` by ``released`` with ``answers`` (and ``extra``) as ``name``."""
+def _write(folder, released, answers, name):
+    """Replace the notebooks in ``folder`` by ``released`` with ``answers`` as ``name``."""
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.ipynb"):
         old.unlink()
-    if not name:
-        return
-    nb = _with_answers(released, answers)
-    if extra:
-        # A scratch cell the learner added at the end: every graded cell has run before it.
-        scratch = nbformat.v4.new_code_cell(extra)
-        scratch.id = "learner-scratch"  # a fixed id keeps the files identical for a seed
-        nb.cells.append(scratch)
-    nbformat.write(nb, str(folder / name))
+    if name:
+        nbformat.write(_with_answers(released, answers), str(folder / name))
 
 
 def make_class(course_dir, n_students, seed=0, assignments=None, variants=None, broken=True):
@@ -236,9 +242,9 @@ def make_class(course_dir, n_students, seed=0, assignments=None, variants=None, 
     for student, kinds in plan.items():
         out["students"][student] = {}
         for a, kind in kinds.items():
-            released, correct, points = material[a]
-            expect, answers, name, extra = _submission(a, kind, correct, points, variants.get(a, {}))
-            _write(course.folder("submitted", student, a), released, answers, name, extra)
+            released, correct, points, last_test = material[a]
+            expect, answers, name = _submission(a, kind, correct, points, last_test, variants.get(a, {}))
+            _write(course.folder("submitted", student, a), released, answers, name)
             out["students"][student][a] = expect
     (course.root / PLAN_FILE).write_text(json.dumps(out, indent=1, sort_keys=True))
     return out
