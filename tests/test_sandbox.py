@@ -177,3 +177,24 @@ def test_missing_bwrap_refuses_unless_told(monkeypatch):
     with pytest.raises(SandboxUnavailable, match="--no-sandbox"):
         sandbox.require()
     assert sandbox.require(no_sandbox=True) is False
+
+
+def test_course_grade_refuses_without_a_sandbox(monkeypatch, tmp_path):
+    from instructor.grade import GradingSetupError, grade_class
+
+    monkeypatch.setattr(sandbox, "available", lambda: False)
+    with pytest.raises(GradingSetupError, match="--no-sandbox"):
+        grade_class(tmp_path, ["t1"], progress=False)
+
+
+@pytest.mark.slow
+def test_no_sandbox_is_written_into_the_report(tmp_path):
+    from instructor.grade import NOT_SANDBOXED, grade_class, summary
+    from instructor.synthetic import make_class
+    from test_classroom import VARIANTS, make_tiny_course
+
+    make_tiny_course(tmp_path)
+    make_class(tmp_path, 2, seed=0, assignments=["t1"], variants=VARIANTS, broken=False)
+    result = grade_class(tmp_path, ["t1"], workers=1, progress=False, log=lambda *a: None, no_sandbox=True)
+    assert result.rows and all(NOT_SANDBOXED in row["flags"] for row in result.rows)
+    assert "WITHOUT the sandbox" in summary(result)
