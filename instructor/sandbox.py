@@ -146,7 +146,8 @@ def _uid_processes(uid):
 
 
 def kill_uid(uid) -> int:
-    """SIGKILL every process owned by `uid` (a sandbox's fresh uid); return how many were found.
+    """SIGKILL every process owned by `uid` (a sandbox's fresh uid), remove the sandbox's cgroups; return how
+    many processes were found.
 
     The PID namespace already takes everything down with the kernel; this is the last sweep, safe because
     no other process can own a uid :func:`fresh_uid` handed out.
@@ -165,6 +166,8 @@ def kill_uid(uid) -> int:
             except OSError:
                 pass
         time.sleep(0.01)
+    for path in _cgroup_paths(uid):
+        _rmdir(path)
     return len(found)
 
 
@@ -233,10 +236,7 @@ def release(uid, grace=2.0) -> int:
     deadline = time.monotonic() + grace
     while _uid_processes(uid) and time.monotonic() < deadline:
         time.sleep(0.02)
-    found = kill_uid(uid)
-    for path in _cgroup_paths(uid):
-        _rmdir(path)
-    return found
+    return kill_uid(uid)
 
 
 def _is_within(path, folder):
