@@ -276,8 +276,14 @@ class CleanRoom(Preprocessor):
             # and imports NumPy and mlcore while the learner's kernel runs the notebook.
             from nbgrader.coursedir import CourseDirectory
 
-            self._runner = self._new_runner(CourseDirectory(config=self.config).root)
-            self._runner.spawn()
+            try:
+                self._runner = self._new_runner(CourseDirectory(config=self.config).root)
+                self._runner.spawn()
+            except Exception as error:  # e.g. no sandbox: preprocess tries again and fails the cells, flagged
+                self.log.error("The clean room's child could not start: %s", error)
+                if self._runner is not None:
+                    self._runner.close()
+                self._runner = None
 
     def _new_runner(self, root):
         return Runner(root, sandboxed=self.sandbox, call_timeout=self.call_timeout, exec_timeout=self.exec_timeout)
@@ -301,8 +307,9 @@ class CleanRoom(Preprocessor):
         seed = self.seed if self.seed is not None else int.from_bytes(os.urandom(4), "little") % 1_000_000
         cells = {_meta(c).get("grade_id"): c for c in nb.cells if is_test_cell(c)}
         flags, started, record = [], time.monotonic(), {}
-        runner, self._runner = self._runner or self._new_runner(root), None
+        runner, self._runner = self._runner, None
         try:
+            runner = runner or self._new_runner(root)
             with runner:
                 source_nb = nbformat.read(source_path, as_version=nbformat.NO_CONVERT)
                 for kind, name, code in plan(source_nb, nb):
@@ -319,8 +326,7 @@ class CleanRoom(Preprocessor):
             flags = [{"kind": "cleanroom_error", "cell": None, "detail": message}]
         flagfile.replace_flags(folder, SOURCE, notebook, flags)
         write_record(folder, notebook, {"seed": seed, "sandboxed": self.sandbox, "cells": record})
-        self.log.info("Clean room graded %s with seed %d in %.2f s (%d restarts of the child)", notebook, seed,
-                      time.monotonic() - started, max(runner.generation - 1, 0))
+        self.log.info("Clean room graded %s with seed %d in %.2f s", notebook, seed, time.monotonic() - started)
         return nb, resources
 
     def _grade_cell(self, runner, cell, name, calls, seed, notebook, record):
