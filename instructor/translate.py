@@ -508,7 +508,7 @@ def build_assignment(assignment, lang="zh", root=ROOT, write=True):
 # Runtime messages of mlcore
 # --------------------------------------------------------------------------------------------------------
 
-MESSAGE_KEYWORDS = {"tr": None, "ntr": (1, 2)}
+MESSAGE_KEYWORDS = {"tr": None, "ntr": (1, 2), "N_": None}
 
 
 def messages_template(lang, root=ROOT):
@@ -522,7 +522,36 @@ def messages_template(lang, root=ROOT):
             strip_comment_tags=True):
         catalog.add(message, locations=[(f"mlcore/{filename}", lineno)], auto_comments=comments,
                     context=context)
+    for where, text in spec_texts():
+        catalog.add(text, locations=[(where, None)])
     return catalog
+
+
+def spec_texts():
+    """``(where, text)`` for every learner-facing text a spec module declares as data (mistakes'
+    messages, factor hints, size meanings, warning advice, questions' explanations): the diagnosis
+    translates them with ``tr(text)`` where it shows them, so they are not ``tr()`` literals in the source."""
+    import importlib
+    import pkgutil
+
+    from mlcore.grading import specs
+    from mlcore.grading.question import Question, Wrong
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(specs.__path__), key=lambda info: info.name):
+        if not info.name.startswith("nb"):
+            continue
+        where = f"mlcore/grading/specs/{info.name}.py"
+        for exercise in importlib.import_module(f"{specs.__name__}.{info.name}").EXERCISES:
+            if isinstance(exercise, Question):
+                texts = [e.text if isinstance(e, Wrong) else e for e in exercise.explanations.values()]
+                texts += [exercise.otherwise, exercise.prompt, exercise.why]
+            else:
+                texts = [m.message for m in exercise.mistakes]
+                texts += list(exercise.factor_hints.values()) + list(exercise.size_meanings.values())
+                texts += [exercise.no_warnings] if isinstance(exercise.no_warnings, str) else []
+            found += [(where, text) for text in texts if text]
+    return found
 
 
 def compile_messages(catalog):

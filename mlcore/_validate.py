@@ -10,6 +10,8 @@ import numbers
 
 import numpy as np
 
+from mlcore.i18n import tr
+
 __all__ = [
     "as_float_array",
     "as_labels",
@@ -37,11 +39,11 @@ def shape_str(shape):
 
 def _convert(x, name):
     if x is None:
-        raise TypeError(f"{name} is None, expected an array of numbers")
+        raise TypeError(tr("{name} is None, expected an array of numbers").format(name=name))
     try:
         return np.asarray(x)
     except (ValueError, TypeError) as err:  # ragged nested lists and the like
-        raise TypeError(f"{name} could not be turned into an array of numbers: {err}") from None
+        raise TypeError(tr("{name} could not be turned into an array of numbers: {err}").format(name=name, err=err)) from None
 
 
 def as_float_array(x, name, ndim=None):
@@ -59,7 +61,8 @@ def as_float_array(x, name, ndim=None):
         if kind in "biuf":
             a = a.astype(np.float64)
         else:
-            raise TypeError(f"{name} has dtype {a.dtype}, expected real numbers (a float or integer array)")
+            raise TypeError(tr("{name} has dtype {dtype}, expected real numbers (a float or integer array)").format(
+                name=name, dtype=a.dtype))
     if ndim is not None and a.ndim != ndim:
         check_ndim(a, name, ndim)
     return a
@@ -68,8 +71,9 @@ def as_float_array(x, name, ndim=None):
 def check_ndim(a, name, ndim, what=None):
     """Raise ``ValueError`` unless ``a`` has ``ndim`` dimensions."""
     if a.ndim != ndim:
-        hint = f" {what}" if what else ""
-        raise ValueError(f"{name} has shape {a.shape} ({a.ndim}-D), expected a {ndim}-D array{hint}")
+        hint = f" {tr(what)}" if what else ""
+        raise ValueError(tr("{name} has shape {shape} ({ndim}-D), expected a {want}-D array{hint}").format(
+            name=name, shape=a.shape, ndim=a.ndim, want=ndim, hint=hint))
 
 
 def check_shape(a, name, expected, why=None):
@@ -77,9 +81,9 @@ def check_shape(a, name, expected, why=None):
     shape = a.shape
     if len(shape) == len(expected) and all(e is None or e == s for s, e in zip(shape, expected)):
         return
-    msg = f"{name} has shape {shape}, expected {shape_str(expected)}"
+    msg = tr("{name} has shape {shape}, expected {expected}").format(name=name, shape=shape, expected=shape_str(expected))
     if why:
-        msg += f": {why}"
+        msg += tr(": {why}").format(why=tr(why))
     raise ValueError(msg)
 
 
@@ -87,15 +91,16 @@ def check_same_shape(a, a_name, b, b_name):
     """Raise ``ValueError`` unless ``b`` has the same shape as ``a``."""
     if a.shape != b.shape:
         raise ValueError(
-            f"{b_name} has shape {b.shape}, expected {a.shape} (the shape of {a_name}); "
-            f"the two must match element for element, broadcasting would hide a bug"
+            tr("{b_name} has shape {b_shape}, expected {a_shape} (the shape of {a_name}); "
+               "the two must match element for element, broadcasting would hide a bug").format(
+                b_name=b_name, b_shape=b.shape, a_shape=a.shape, a_name=a_name)
         )
 
 
 def check_nonempty(a, name):
     """Raise ``ValueError`` when ``a`` has no elements (a mean over nothing is undefined)."""
     if a.size == 0:
-        raise ValueError(f"{name} has shape {a.shape} and no elements, expected at least one")
+        raise ValueError(tr("{name} has shape {shape} and no elements, expected at least one").format(name=name, shape=a.shape))
 
 
 def _first_bad(mask):
@@ -111,7 +116,8 @@ def check_finite(a, name):
         bad = ~np.isfinite(a)
         where = _first_bad(bad)
         value = a[bad][0]
-        raise ValueError(f"{name} (shape {a.shape}) contains {value} at index {where}, expected finite numbers")
+        raise ValueError(tr("{name} (shape {shape}) contains {value} at index {where}, expected finite numbers").format(
+            name=name, shape=a.shape, value=value, where=where))
 
 
 def check_unit_interval(a, name, what="probabilities"):
@@ -125,7 +131,8 @@ def check_unit_interval(a, name, what="probabilities"):
         where = _first_bad(bad)
         value = a[bad][0]
         raise ValueError(
-            f"{name} (shape {a.shape}) has {value} at index {where}, expected {what} in [0, 1]"
+            tr("{name} (shape {shape}) has {value} at index {where}, expected {what} in [0, 1]").format(
+                name=name, shape=a.shape, value=value, where=where, what=tr(what))
         )
 
 
@@ -137,9 +144,11 @@ def as_labels(y, name, n_classes=None, n=None):
     """
     a = y if type(y) is np.ndarray else _convert(y, name)
     if a.ndim != 1:
-        raise ValueError(f"{name} has shape {a.shape}, expected integer class labels of shape (N,)")
+        raise ValueError(tr("{name} has shape {shape}, expected integer class labels of shape (N,)").format(
+            name=name, shape=a.shape))
     if n is not None and a.shape[0] != n:
-        raise ValueError(f"{name} has shape {a.shape}, expected ({n},): one label per row of the other argument")
+        raise ValueError(tr("{name} has shape {shape}, expected ({n},): one label per row of the other argument").format(
+            name=name, shape=a.shape, n=n))
     kind = a.dtype.kind
     if kind in "iu":
         labels = a
@@ -147,10 +156,11 @@ def as_labels(y, name, n_classes=None, n=None):
         labels = a.astype(np.intp)
     elif kind == "f":
         if not (np.isfinite(a).all() and np.array_equal(a, np.round(a))):
-            raise TypeError(f"{name} has dtype {a.dtype} with non-integer values, expected integer class labels")
+            raise TypeError(tr("{name} has dtype {dtype} with non-integer values, expected integer class labels").format(
+                name=name, dtype=a.dtype))
         labels = a.astype(np.intp)
     else:
-        raise TypeError(f"{name} has dtype {a.dtype}, expected integer class labels")
+        raise TypeError(tr("{name} has dtype {dtype}, expected integer class labels").format(name=name, dtype=a.dtype))
     if labels.size and n_classes is not None:
         # Viewed as unsigned, a negative label becomes huge: one max() checks both ends.
         unsigned = labels.view(f"u{labels.dtype.itemsize}") if labels.dtype.kind == "i" else labels
@@ -158,8 +168,8 @@ def as_labels(y, name, n_classes=None, n=None):
             lo, hi = labels.min(), labels.max()
             bad = lo if lo < 0 else hi
             raise ValueError(
-                f"{name} contains the label {int(bad)}, expected labels in 0 .. {n_classes - 1} "
-                f"({n_classes} classes)"
+                tr("{name} contains the label {bad}, expected labels in 0 .. {last} ({n} classes)").format(
+                    name=name, bad=int(bad), last=n_classes - 1, n=n_classes)
             )
     return labels
 
@@ -167,15 +177,17 @@ def as_labels(y, name, n_classes=None, n=None):
 def check_callable(f, name):
     """Raise ``TypeError`` unless ``f`` can be called."""
     if not callable(f):
-        raise TypeError(f"{name} must be a function such as mlcore.relu_prime, got {type(f).__name__}")
+        raise TypeError(tr("{name} must be a function such as mlcore.relu_prime, got {type}").format(
+            name=name, type=type(f).__name__))
 
 
 def check_positive_int(k, name, minimum=1):
     """Return ``k`` as an int, raising unless it is an integer >= ``minimum``."""
     if isinstance(k, bool) or not isinstance(k, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {k!r} of type {type(k).__name__}")
+        raise TypeError(tr("{name} must be an integer, got {value} of type {type}").format(
+            name=name, value=repr(k), type=type(k).__name__))
     if k < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {k}")
+        raise ValueError(tr("{name} must be at least {minimum}, got {value}").format(name=name, minimum=minimum, value=k))
     return int(k)
 
 
@@ -187,19 +199,20 @@ def check_scalar(x, name, minimum=None, maximum=None, strict_min=False, strict_m
     """
     if isinstance(x, np.ndarray):
         if x.size != 1:
-            raise TypeError(f"{name} must be a single number, got an array of shape {x.shape}")
+            raise TypeError(tr("{name} must be a single number, got an array of shape {shape}").format(name=name, shape=x.shape))
         x = x.reshape(()).item()
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {x!r} of type {type(x).__name__}")
+        raise TypeError(tr("{name} must be a number, got {value} of type {type}").format(
+            name=name, value=repr(x), type=type(x).__name__))
     v = float(x)
     if not np.isfinite(v):
-        raise ValueError(f"{name} must be a finite number, got {v}")
+        raise ValueError(tr("{name} must be a finite number, got {value}").format(name=name, value=v))
     if minimum is not None and (v < minimum or (strict_min and v == minimum)):
         op = ">" if strict_min else ">="
-        raise ValueError(f"{name} must be {op} {minimum}, got {v}")
+        raise ValueError(tr("{name} must be {op} {limit}, got {value}").format(name=name, op=op, limit=minimum, value=v))
     if maximum is not None and (v > maximum or (strict_max and v == maximum)):
         op = "<" if strict_max else "<="
-        raise ValueError(f"{name} must be {op} {maximum}, got {v}")
+        raise ValueError(tr("{name} must be {op} {limit}, got {value}").format(name=name, op=op, limit=maximum, value=v))
     return v
 
 
@@ -207,7 +220,7 @@ def check_rng(rng, name="rng"):
     """Raise ``TypeError`` unless ``rng`` is a ``numpy.random.Generator``."""
     if not isinstance(rng, np.random.Generator):
         raise TypeError(
-            f"{name} must be a numpy.random.Generator, e.g. np.random.default_rng(0), "
-            f"got {type(rng).__name__}"
+            tr("{name} must be a numpy.random.Generator, e.g. np.random.default_rng(0), got {type}").format(
+                name=name, type=type(rng).__name__)
         )
     return rng

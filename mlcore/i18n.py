@@ -51,7 +51,23 @@ def language():
 
 def tr(message):
     """``message`` (English, a literal) in the current language; the English text when untranslated."""
-    return _state["catalog"].gettext(message)
+    return _state["catalog"].gettext(message) if message else message  # gettext("") is the header
+
+
+def N_(message):
+    """``message`` unchanged: marks a literal of a table for the catalogue, translated where it is shown
+    (``tr(entry)``), since a table is built once, before any notebook sets its language."""
+    return message
+
+
+def translations_of(message):
+    """``message`` in every language mlcore speaks (for parsers that must read any edition's output)."""
+    found = [message]
+    for code in LANGUAGES:
+        if code != DEFAULT:
+            catalog = gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[code], fallback=True)
+            found.append(catalog.gettext(message))
+    return list(dict.fromkeys(found))
 
 
 def ntr(singular, plural, n):

@@ -32,6 +32,7 @@ from mlcore.grading.diagnose import Run, describe_case, diagnose, fails
 from mlcore.grading.messages import mistakes_in, pass_line, tag, tagged
 from mlcore.grading.pristine import pristine
 from mlcore.grading.question import Question
+from mlcore.i18n import tr
 
 SEED_VARIABLE = "MLCORE_GRADING_SEED"
 FLOAT32_EPS = float(np.finfo(np.float32).eps)
@@ -188,7 +189,7 @@ def _choose_seed(seed):
 
 def _reproduce(name, seed, hidden):
     flag = ", hidden=True" if hidden else ""
-    return f"seed {seed}: check({name!r}, {name}{flag}, seed={seed}) reproduces this."
+    return tr("seed {seed}: {call} reproduces this.").format(seed=seed, call=f"check({name!r}, {name}{flag}, seed={seed})")
 
 
 def _failure_message(exercise, runs, found, seed, hidden):
@@ -198,12 +199,11 @@ def _failure_message(exercise, runs, found, seed, hidden):
         (r for r in runs if r.error is not None), runs[0]
     )
     passed = sum(1 for r in runs if not r.modified and not fails(exercise, r))
-    kind = "hidden checks" if hidden else "checks"
     lines = [tagged(d.text if d.text.startswith(exercise.name) else f"{exercise.name}: {d.text}", d.key) for d in found]
-    lines.append(
-        f"{exercise.name} passed {passed} of {len(runs)} {kind}; the one shown above failed on inputs "
-        f"{describe_case(run.case)}."
-    )
+    summary = (tr("{name} passed {passed} of {n} hidden checks; the one shown above failed on inputs {inputs}.")
+               if hidden else
+               tr("{name} passed {passed} of {n} checks; the one shown above failed on inputs {inputs}."))
+    lines.append(summary.format(name=exercise.name, passed=passed, n=len(runs), inputs=describe_case(run.case)))
     lines.append(_reproduce(exercise.name, seed, hidden))
     return "\n".join(lines)
 
@@ -229,12 +229,13 @@ def wrap(text, width=None):
 def _success_message(exercise, runs, seed, hidden):
     shown = [describe_case(run.case) for run in runs[:4]]
     examples = "; ".join(shown) + ("; ..." if len(runs) > 4 else "")
-    more = "" if hidden else " More checks on other random inputs run at grading."
-    rounding = " (more where float32 rounding of the inputs alone moves them)" if exercise.rounding_slack else ""
-    return (
-        f"{pass_line(exercise.name, len(runs), hidden)} on random inputs ({examples}): values within a relative "
-        f"{exercise.rtol:g} of the expected ones{rounding}, inputs left unchanged.{more} ({_reproduce(exercise.name, seed, hidden)})"
-    )
+    more = "" if hidden else tr(" More checks on other random inputs run at grading.")
+    rounding = tr(" (more where float32 rounding of the inputs alone moves them)") if exercise.rounding_slack else ""
+    return tr(
+        "{pass_line} on random inputs ({examples}): values within a relative "
+        "{rtol:g} of the expected ones{rounding}, inputs left unchanged.{more} ({reproduce})"
+    ).format(pass_line=pass_line(exercise.name, len(runs), hidden), examples=examples, rtol=exercise.rtol,
+             rounding=rounding, more=more, reproduce=_reproduce(exercise.name, seed, hidden))
 
 
 def grade(exercise, fn, *, hidden=False, seed=None):

@@ -47,6 +47,7 @@ import numpy as np
 
 from mlcore._guard import ReferenceBlocked
 from mlcore.grading import probes, raised
+from mlcore.i18n import tr
 from mlcore.grading.compare import (
     as_numbers,
     close,
@@ -91,13 +92,15 @@ def describe(value):
     if value is None:
         return "None"
     if isinstance(value, np.ndarray):
-        kind = "" if value.dtype.kind in "biuf" else f" of dtype {value.dtype}"
-        return f"an array of shape {value.shape}{kind}" if value.ndim else f"a 0-d array{kind}"
+        kind = "" if value.dtype.kind in "biuf" else tr(" of dtype {dtype}").format(dtype=value.dtype)
+        if value.ndim:
+            return tr("an array of shape {shape}{kind}").format(shape=value.shape, kind=kind)
+        return tr("a 0-d array{kind}").format(kind=kind)
     if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of {len(value)} values"
+        return tr("a {type} of {n} values").format(type=type(value).__name__, n=len(value))
     if is_real_scalar(value):
-        return "a single number"
-    return f"a {type(value).__name__}"
+        return tr("a single number")
+    return tr("a {type}").format(type=type(value).__name__)
 
 
 def describe_case(case):
@@ -109,7 +112,7 @@ def describe_case(case):
         elif is_real_scalar(value):
             words.append(f"{name} = {float(value):.3g}")
         elif isinstance(value, (tuple, list)):
-            words.append(f"{name} ({type(value).__name__} of {len(value)})")
+            words.append(tr("{name} ({type} of {n})").format(name=name, type=type(value).__name__, n=len(value)))
         else:
             words.append(f"{name} ({getattr(value, '__name__', type(value).__name__)})")
     return ", ".join(words)
@@ -165,7 +168,7 @@ def _spec_mistake(exercise, runs, part=None, any_part=False):
             if shown is None:
                 continue  # the mistake coincides with the right answer on every case: nothing to explain
             prefix = f"{mistake.part}: " if mistake.part else ""
-            return Diagnosis(mistake.key, prefix + mistake.message, shown)
+            return Diagnosis(mistake.key, prefix + tr(mistake.message), shown)
     return None
 
 
@@ -221,16 +224,16 @@ def _raised(exercise, runs, lab=None):
         if blocked:
             return Diagnosis(
                 "reference",
-                f"{name} called mlcore's reference instead of computing the result itself: "
-                f"{blocked[0]} Write the formula with NumPy operations.",
+                tr("{name} called mlcore's reference instead of computing the result itself: "
+                   "{blocked} Write the formula with NumPy operations.").format(name=name, blocked=blocked[0]),
                 run,
             )
     for run in failed:
         if isinstance(run.error, NotImplementedError):
             return Diagnosis(
                 "not_implemented",
-                f"{name} still raises NotImplementedError: replace `raise NotImplementedError()` "
-                "in the answer cell with your implementation, run that cell, then this one.",
+                tr("{name} still raises NotImplementedError: replace `raise NotImplementedError()` "
+                   "in the answer cell with your implementation, run that cell, then this one.").format(name=name),
                 run,
             )
     found = _spec_mistake(exercise, runs, any_part=True)
@@ -238,7 +241,8 @@ def _raised(exercise, runs, lab=None):
         return found
     run = max(failed, key=lambda r: not _degenerate(exercise, r))
     error = run.error
-    said = f"{name} raised {type(error).__name__}{raised.where(error)}: {error}."
+    said = tr("{name} raised {error_type}{where}: {error}.").format(
+        name=name, error_type=type(error).__name__, where=raised.where(error), error=error)
     said += _shapes_in_sizes(str(error), exercise.sizes(**run.case))
     meaning = raised.advice(error)
     if isinstance(error, ZeroDivisionError):
@@ -247,24 +251,25 @@ def _raised(exercise, runs, lab=None):
     if dependence is not None:
         condition, involved = dependence
         meanings = exercise.size_meanings
-        known = "; ".join(f"{s} is {meanings[s]}" for s in involved if s in meanings)
+        known = tr("; ").join(tr("{size} is {meaning}").format(size=s, meaning=tr(meanings[s]))
+                              for s in involved if s in meanings)
         confusion = (
-            f": a size of one axis is used where the other belongs (an array built with {involved[0]} where "
-            f"{involved[1]} belongs, or the other way round; or W where W.T belongs)"
+            tr(": a size of one axis is used where the other belongs (an array built with {a} where "
+               "{b} belongs, or the other way round; or W where W.T belongs)").format(a=involved[0], b=involved[1])
             if len(involved) == 2
             else ""
         )
         return Diagnosis(
             "shape_dependent",
-            f"{said} It {condition}"
-            + (f" ({known})" if known else "")
-            + (" (a single number, not an array)" if condition.endswith(".ndim == 0") else "")
-            + (" and raises otherwise" if condition.startswith("works") else "")
-            + f"{confusion}."
+            tr("{said} It {condition}").format(said=said, condition=probes.condition_text(condition))
+            + (tr(" ({known})").format(known=known) if known else "")
+            + (tr(" (a single number, not an array)") if condition.endswith(".ndim == 0") else "")
+            + (tr(" and raises otherwise") if condition.startswith("works") else "")
+            + confusion + tr(".")
             + (f" {meaning}" if meaning else ""),
             run,
         )
-    advice = meaning or "Print the shapes of the arrays inside your function to find what does not fit."
+    advice = meaning or tr("Print the shapes of the arrays inside your function to find what does not fit.")
     return Diagnosis("exception", f"{said} {advice}", run)
 
 
@@ -284,20 +289,23 @@ def _shapes_in_sizes(text, sizes):
         numbers = [n for n in re.split(r",\s*", shape) if n]
         if not all(named(n) for n in numbers):
             return ""
-        read.append(f"({shape}{',' if len(numbers) == 1 else ''}) is ({', '.join(named(n) for n in numbers)}"
-                    f"{',' if len(numbers) == 1 else ''})")
+        comma = "," if len(numbers) == 1 else ""
+        read.append(tr("{shape} is {names}").format(
+            shape=f"({shape}{comma})", names=f"({', '.join(named(n) for n in numbers)}{comma})"))
     for a, b in re.findall(r"size (\d+) is different from (\d+)", text):
         if not (named(a) and named(b)):
             return ""
-        read.append(f"{a} is {named(a)} and {b} is {named(b)}")
-    return f" Here {' and '.join(read)}." if read else ""
+        read.append(tr("{a} is {name_a} and {b} is {name_b}").format(a=a, name_a=named(a), b=b, name_b=named(b)))
+    return tr(" Here {what}.").format(what=tr(" and ").join(read)) if read else ""
 
 
 def _returned_none(exercise, runs):
     for run in runs:
         if run.got is None:
             return Diagnosis(
-                "no_return", f"{exercise.name} returned None: did you forget the `return` statement?", run
+                "no_return",
+                tr("{name} returned None: did you forget the `return` statement?").format(name=exercise.name),
+                run,
             )
     return None
 
@@ -307,18 +315,19 @@ def _structure(exercise, runs):
         expected, got = run.expected, run.got
         if isinstance(expected, (tuple, list)):
             if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-                names = ", ".join(exercise.parts) if exercise.parts else f"{len(expected)} values"
+                names = ", ".join(exercise.parts) if exercise.parts else tr("{n} values").format(n=len(expected))
                 return Diagnosis(
                     "type",
-                    f"{exercise.name} should return {len(expected)} values ({names}) "
-                    f"but returned {describe(got)}.",
+                    tr("{name} should return {n} values ({names}) but returned {got}.").format(
+                        name=exercise.name, n=len(expected), names=names, got=describe(got)),
                     run,
                 )
         elif isinstance(got, tuple):
             return Diagnosis(
                 "type",
-                f"{exercise.name} should return one value, {describe(expected)}, "
-                f"but returned {describe(got)}: is there a stray comma after the return value?",
+                tr("{name} should return one value, {expected}, "
+                   "but returned {got}: is there a stray comma after the return value?").format(
+                    name=exercise.name, expected=describe(expected), got=describe(got)),
                 run,
             )
     return None
@@ -339,12 +348,12 @@ def _order(exercise, runs):
             same_structure_close([run.got[i] for i in order], list(run.expected), exercise.rtol)
             for run in runs
         ):
-            names = exercise.parts or tuple(f"value {i + 1}" for i in range(n))
+            names = exercise.parts or tuple(tr("value {i}").format(i=i + 1) for i in range(n))
             swapped = ", ".join(names[i] for i in order)
             return Diagnosis(
                 "order",
-                f"{exercise.name} returns the right values in the wrong order: ({swapped}) "
-                f"instead of ({', '.join(names)}).",
+                tr("{name} returns the right values in the wrong order: ({swapped}) "
+                   "instead of ({names}).").format(name=exercise.name, swapped=swapped, names=", ".join(names)),
                 runs[0],
             )
     return None
@@ -353,11 +362,12 @@ def _order(exercise, runs):
 def _in_place(exercise, runs):
     for run in runs:
         if run.modified:
-            names = " and ".join(run.modified)
+            names = tr(" and ").join(run.modified)
             return Diagnosis(
                 "in_place",
-                f"{exercise.name} changed its input {names} in place (for example with `-=`, `*=` or "
-                "an assignment into a slice). Functions must leave their inputs as they were: "
+                tr("{name} changed its input {names} in place (for example with `-=`, `*=` or "
+                   "an assignment into a slice). Functions must leave their inputs as they were: ").format(
+                    name=exercise.name, names=names)
                 + _new_instead(run.modified[0], run.case.get(run.modified[0])),
                 run,
             )
@@ -367,10 +377,10 @@ def _in_place(exercise, runs):
 def _new_instead(name, value):
     """How to compute without changing the input ``name``, in its own terms (an array or a list of them)."""
     if isinstance(value, (list, tuple)):
-        return (f"build new arrays instead: `[p - step for p in {name}]` makes new ones, while `p -= step` in "
-                f"a loop over `{name}` changes the caller's.")
-    return (f"compute into a new array instead: `out = {name} * 2` makes a new one, while `{name} *= 2` "
-            f"changes the caller's.")
+        return tr("build new arrays instead: `[p - step for p in {name}]` makes new ones, while `p -= step` in "
+                  "a loop over `{name}` changes the caller's.").format(name=name)
+    return tr("compute into a new array instead: `out = {name} * 2` makes a new one, while `{name} *= 2` "
+              "changes the caller's.").format(name=name)
 
 
 def _whole_output_mistake(exercise, runs):
@@ -382,10 +392,12 @@ def _warned(exercise, runs):
         return None
     for run in runs:
         if run.warnings:
-            advice = exercise.no_warnings if isinstance(exercise.no_warnings, str) else (
-                "Use a numerically stable form that stays finite without warnings for every input."
+            advice = tr(exercise.no_warnings) if isinstance(exercise.no_warnings, str) else (
+                tr("Use a numerically stable form that stays finite without warnings for every input.")
             )
-            return Diagnosis("warning", f"{exercise.name} emitted a warning: {run.warnings[0]}. {advice}", run)
+            text = tr("{name} emitted a warning: {warning}. {advice}").format(
+                name=exercise.name, warning=run.warnings[0], advice=advice)
+            return Diagnosis("warning", text, run)
     return None
 
 
@@ -437,12 +449,13 @@ def _part_type(part):
     for run in part.runs:
         got = part.got(run)
         if got is None:
-            return Diagnosis("missing_value", f"{part.named()} is None: did you forget to compute it?", run)
+            return Diagnosis("missing_value", tr("{name} is None: did you forget to compute it?").format(name=part.named()),
+                             run)
         if as_numbers(got) is None:
             return Diagnosis(
                 "type",
-                f"{part.named()} is {describe(got)}, not real numbers: expected "
-                f"{_expected_kind(part.expected(run))}.",
+                tr("{name} is {got}, not real numbers: expected {expected}.").format(
+                    name=part.named(), got=describe(got), expected=_expected_kind(part.expected(run))),
                 run,
             )
     return None
@@ -455,21 +468,24 @@ def _not_array(part):
         if isinstance(raw, np.ndarray) and raw.ndim > 0 and not isinstance(got, np.ndarray) and not is_real_scalar(got):
             what = describe(got)
             if isinstance(got, list) and got and isinstance(got[0], (list, tuple, np.ndarray)):
-                what = f"a Python list of {len(got)} rows"
+                what = tr("a Python list of {n} rows").format(n=len(got))
             elif isinstance(got, list):
-                what = f"a Python list of {len(got)} numbers"
+                what = tr("a Python list of {n} numbers").format(n=len(got))
             return Diagnosis(
                 "not_array",
-                f"{part.named()} is {what}, not a NumPy array of shape {raw.shape}: arithmetic on lists does "
-                "something else (+ joins them, * repeats them), so code that uses it later breaks far from the "
-                "cause. Compute it with NumPy operations on arrays, or convert once: np.array(...).",
+                tr("{name} is {what}, not a NumPy array of shape {shape}: arithmetic on lists does "
+                   "something else (+ joins them, * repeats them), so code that uses it later breaks far from the "
+                   "cause. Compute it with NumPy operations on arrays, or convert once: np.array(...).").format(
+                    name=part.named(), what=what, shape=raw.shape),
                 run,
             )
     return None
 
 
 def _expected_kind(expected):
-    return "a single number (a float)" if expected.ndim == 0 else f"an array of shape {expected.shape}"
+    if expected.ndim == 0:
+        return tr("a single number (a float)")
+    return tr("an array of shape {shape}{kind}").format(shape=expected.shape, kind="")
 
 
 def _transposed(part):
@@ -485,9 +501,9 @@ def _transposed(part):
         return None
     return Diagnosis(
         "transpose",
-        f"{part.named()} is the transpose of the expected value: somewhere you used a matrix "
-        "where its transpose belongs (A instead of A.T, or the factors of a product swapped). "
-        "Rows are samples: write down the shape of every factor.",
+        tr("{name} is the transpose of the expected value: somewhere you used a matrix "
+           "where its transpose belongs (A instead of A.T, or the factors of a product swapped). "
+           "Rows are samples: write down the shape of every factor.").format(name=part.named()),
         part.failing()[0],
     )
 
@@ -499,13 +515,13 @@ def _not_scalar(part):
             if got.size == 1 and abs(float(got.ravel()[0]) - float(expected)) <= part.exercise.rtol * max(
                 abs(float(expected)), 1e-8
             ):
-                advice = "the value is right, return it as a number, e.g. `float(total)` or `total.item()`."
+                advice = tr("the value is right, return it as a number, e.g. `float(total)` or `total.item()`.")
             else:
-                advice = "did you forget to sum or average over an axis?"
+                advice = tr("did you forget to sum or average over an axis?")
             return Diagnosis(
                 "not_scalar",
-                f"{part.named()} should be a single number (a float) but is an array of shape "
-                f"{got.shape}: {advice}",
+                tr("{name} should be a single number (a float) but is an array of shape {shape}: {advice}").format(
+                    name=part.named(), shape=got.shape, advice=advice),
                 run,
             )
     return None
@@ -516,23 +532,24 @@ def _shape(part):
         expected, got = part.expected(run), as_numbers(part.got(run))
         if got.shape == expected.shape:
             continue
-        text = f"{part.named()} has shape {got.shape} but should have shape {expected.shape}"
+        text = tr("{name} has shape {got} but should have shape {expected}").format(
+            name=part.named(), got=got.shape, expected=expected.shape)
         if got.ndim == 0:
-            text += ": you returned a single number; did you sum or average over everything?"
+            text += tr(": you returned a single number; did you sum or average over everything?")
         elif got.size == expected.size:
             same = close(got.reshape(expected.shape), expected, part.exercise.rtol)
             text += (
-                ". The values are right, only the shape is not"
+                tr(". The values are right, only the shape is not")
                 if same
-                else ". Even reshaped, the values do not match"
-            ) + ": look for a reshape, `keepdims=True` or a column vector (N, 1) where a flat (N,) belongs."
+                else tr(". Even reshaped, the values do not match")
+            ) + tr(": look for a reshape, `keepdims=True` or a column vector (N, 1) where a flat (N,) belongs.")
         elif got.size > expected.size and got.ndim > expected.ndim:
-            text += (
+            text += tr(
                 ": broadcasting probably combined a column (N, 1) with a flat (N,) array into a "
                 "table of every pair. Check the shapes of the arrays you subtract or multiply."
             )
         else:
-            text += ": check which axis you sum or average over, and the orientation of your products."
+            text += tr(": check which axis you sum or average over, and the orientation of your products.")
         return Diagnosis("shape", text, run)
     return None
 
@@ -552,20 +569,21 @@ def _non_finite(part):
     index = tuple(int(i) for i in np.argwhere(where)[0])
     value = got[index]
     shown = "NaN" if np.isnan(value) else ("inf" if value > 0 else "-inf")
-    at = f" at index {index}" if index else ""
-    head = f"{part.named()} is {shown}{at} where the expected value is {float(expected[index]):.6g}"
+    at = tr(" at index {index}").format(index=index) if index else ""
+    head = tr("{name} is {shown}{at} where the expected value is {expected:.6g}").format(
+        name=part.named(), shown=shown, at=at, expected=float(expected[index]))
     cause = raised.cause(run.warnings)
     only_at_one = _only_where_a_size_is_one(part.exercise, part.runs, bad_runs)
     if cause is not None:
         key, words = cause
         if only_at_one and key == "divide_by_zero":
-            words = words.split(": a denominator")[0] + "."  # the sizes below say which denominator
-        return Diagnosis(key, f"{head}: {words}{only_at_one}", run)
+            # the sizes below say which denominator (the translation keeps this piece of the sentence)
+            words = words.split(tr(": a denominator"))[0] + tr(".")
+        return Diagnosis(key, tr("{head}: {words}").format(head=head, words=words) + only_at_one, run)
     key = "nan" if np.isnan(value) else "overflow"
-    what = "0/0, inf - inf or 0 * inf" if key == "nan" else "a division by a tiny number or an overflow"
-    return Diagnosis(
-        key, f"{head}: look for the operation that leaves the finite range ({what}).{only_at_one}", run
-    )
+    what = tr("0/0, inf - inf or 0 * inf") if key == "nan" else tr("a division by a tiny number or an overflow")
+    text = tr("{head}: look for the operation that leaves the finite range ({what}).").format(head=head, what=what)
+    return Diagnosis(key, text + only_at_one, run)
 
 
 def _only_where_a_size_is_one(exercise, runs, bad_runs):
@@ -576,8 +594,8 @@ def _only_where_a_size_is_one(exercise, runs, bad_runs):
         ones = {id(run) for run, z in zip(runs, sizes) if z.get(name) == 1}
         if ones and ones == bad:
             return (
-                f" It happens only in the cases where {name} = 1: a denominator such as {name} - 1 is 0 there "
-                f"(the mean over {name} divides by {name}, not {name} - 1)."
+                tr(" It happens only in the cases where {name} = 1: a denominator such as {name} - 1 is 0 there "
+                   "(the mean over {name} divides by {name}, not {name} - 1).").format(name=name)
             )
     return ""
 
@@ -614,16 +632,19 @@ def _factor(got, expected):
 def _factor_hint(part, expression):
     hints = part.exercise.factor_hints
     if expression in hints:
-        return hints[expression]
+        return tr(hints[expression])
     meanings = part.exercise.size_meanings
     if expression in meanings:
-        return f"did you forget to divide by {expression} ({meanings[expression]})?"
+        return tr("did you forget to divide by {size} ({meaning})?").format(
+            size=expression, meaning=tr(meanings[expression]))
     if expression.endswith("-1)"):
         size = expression.split("/")[0]
-        return f"did you divide by {size} - 1 instead of by {size}? The mean divides by the number of terms."
+        return tr("did you divide by {size} - 1 instead of by {size}? The mean divides by the number of terms.").format(
+            size=size)
     if expression.startswith("1/") and expression[2:] in meanings:
-        return f"did you divide by {expression[2:]} ({meanings[expression[2:]]}) where you should not?"
-    return f"look for a missing or extra factor {expression}."
+        return tr("did you divide by {size} ({meaning}) where you should not?").format(
+            size=expression[2:], meaning=tr(meanings[expression[2:]]))
+    return tr("look for a missing or extra factor {expression}.").format(expression=expression)
 
 
 def _scaled(part):
@@ -657,10 +678,11 @@ def _scaled(part):
             return None
     if factors[0] < 0:
         sign = (
-            f"{part.named()} has the wrong sign: check the order of a subtraction "
-            "(ŷ − y versus y − ŷ) or a lost minus sign."
+            tr("{name} has the wrong sign: check the order of a subtraction "
+               "(ŷ − y versus y − ŷ) or a lost minus sign.").format(name=part.named())
         )
-        return Diagnosis("sign", sign if text is None else f"{sign} Also, {text}", runs[shown])
+        also = tr("{sign} Also, {text}").format(sign=sign, text=text) if text is not None else sign
+        return Diagnosis("sign", also, runs[shown])
     return Diagnosis("factor", text, runs[shown])
 
 
@@ -680,21 +702,25 @@ def _name_factor(part, magnitudes, sizes, k, name_only=False):
         if all(_same(c, cands[i][1]) for c, cands in zip(magnitudes, candidates)):
             where = ""
             if expression in sizes[k]:
-                where = f" (here {_sizes_text(sizes[k])})"
+                where = tr(" (here {sizes})").format(sizes=_sizes_text(sizes[k]))
             elif expression not in CONSTANTS:
-                where = f" (here {expression} = {magnitudes[k]:.4g}, with {_sizes_text(sizes[k])})"
-            return f"{who} is {expression} times the expected value{where}: {_factor_hint(part, expression)}"
+                where = tr(" (here {expression} = {value:.4g}, with {sizes})").format(
+                    expression=expression, value=magnitudes[k], sizes=_sizes_text(sizes[k]))
+            return tr("{name} is {expression} times the expected value{where}: {hint}").format(
+                name=who, expression=expression, where=where, hint=_factor_hint(part, expression))
     # For single numbers, ratios near 1 agree across cases by chance (an offset looks like one).
     clearly_scaled = not name_only or abs(magnitudes[0] - 1.0) > 0.01
     if clearly_scaled and all(_same(c, magnitudes[0]) for c in magnitudes):
-        return f"{who} is {magnitudes[0]:.6g} times the expected value in every case: look for a wrong constant factor."
+        return tr("{name} is {factor:.6g} times the expected value in every case: look for a wrong constant "
+                  "factor.").format(name=who, factor=magnitudes[0])
     if name_only:
         return None
-    listing = "; ".join(f"{c:.4g} when {_sizes_text(s)}" for c, s in zip(magnitudes, sizes))
-    return (
-        f"{who} is proportional to the expected value, but the factor changes from case to case "
-        f"({listing}): compare it with the sizes to find the wrong division or multiplication."
-    )
+    listing = tr("; ").join(tr("{factor:.4g} when {sizes}").format(factor=c, sizes=_sizes_text(s))
+                            for c, s in zip(magnitudes, sizes))
+    return tr(
+        "{name} is proportional to the expected value, but the factor changes from case to case "
+        "({listing}): compare it with the sizes to find the wrong division or multiplication."
+    ).format(name=who, listing=listing)
 
 
 def _some_signs(part):
@@ -705,8 +731,9 @@ def _some_signs(part):
             return None
     return Diagnosis(
         "sign",
-        f"{part.named()} has the right magnitudes, but some entries have the wrong sign: did you "
-        "take an absolute value (abs, or the square root of a square) where the sign matters?",
+        tr("{name} has the right magnitudes, but some entries have the wrong sign: did you "
+           "take an absolute value (abs, or the square root of a square) where the sign matters?").format(
+            name=part.named()),
         part.failing()[0],
     )
 
@@ -718,18 +745,19 @@ def _mismatch(part):
     run = part.failing()[0]
     got, expected = as_numbers(part.got(run)), part.expected(run)
     index, want, have, relative = worst_entry(got, expected)
-    at = f" at index {index}" if index else ""
+    at = tr(" at index {index}").format(index=index) if index else ""
     rtol = part.exercise.rtol
     rounding = (
-        ", and more where rounding the inputs to float32 alone would move the value"
+        tr(", and more where rounding the inputs to float32 alone would move the value")
         if part.exercise.rounding_slack
-        else ", enough for float32 arithmetic"
+        else tr(", enough for float32 arithmetic")
     )
     return Diagnosis(
         "mismatch",
-        f"{part.named()} is wrong{at}: expected {want:.6g}, got {have:.6g} (error {relative:.3g} "
-        f"relative to the largest expected magnitude; up to {rtol:g} is accepted{rounding}). "
-        "None of the usual mistakes explains it: recheck the formula term by term.",
+        tr("{name} is wrong{at}: expected {want:.6g}, got {have:.6g} (error {relative:.3g} "
+           "relative to the largest expected magnitude; up to {rtol:g} is accepted{rounding}). "
+           "None of the usual mistakes explains it: recheck the formula term by term.").format(
+            name=part.named(), at=at, want=want, have=have, relative=relative, rtol=rtol, rounding=rounding),
         run,
     )
 
@@ -854,24 +882,26 @@ def _list_length(label, rows, rtol):
         if len(g_) == len(e_) + 1:
             extra |= {j for j in range(len(g_)) if all(
                 _same_entry(x, y, rtol) for x, y in zip(g_[:j] + g_[j + 1:], e_))}
-    head = f"{label} has {len(g)} entries but should have {len(e)}, one per parameter in the order of params"
+    head = tr("{label} has {got} entries but should have {want}, one per parameter in the order of params").format(
+        label=label, got=len(g), want=len(e))
     if missing and all(len(g_) == len(e_) - 1 for _, e_, g_ in wrong):
         last = all(len(e_) - 1 in missing for _, e_, _ in wrong)
-        which = "the last one" if last else f"entry {min(missing)}"
+        which = tr("the last one") if last else tr("entry {i}").format(i=min(missing))
         return Diagnosis(
             "missing_entry",
-            f"{head}: {which} is missing, the others are right. Does a loop stop one step early "
-            "(range(len(params) - 1), or a range that leaves out the first or last layer)?",
+            tr("{head}: {which} is missing, the others are right. Does a loop stop one step early "
+               "(range(len(params) - 1), or a range that leaves out the first or last layer)?").format(
+                head=head, which=which),
             run,
         )
     if extra and all(len(g_) == len(e_) + 1 for _, e_, g_ in wrong):
         return Diagnosis(
             "extra_entry",
-            f"{head}: there is one entry too many (position {min(extra)}); without it the list is right. Look "
-            "for an append that runs once more than it should.",
+            tr("{head}: there is one entry too many (position {i}); without it the list is right. Look "
+               "for an append that runs once more than it should.").format(head=head, i=min(extra)),
             run,
         )
-    return Diagnosis("list_length", f"{head}.", run)
+    return Diagnosis("list_length", head + tr("."), run)
 
 
 def _placement(g, e, rtol):
@@ -901,20 +931,22 @@ def _list_order(label, rows, rtol):
             missing = sorted(set(range(n)) - set(placed))
             repeated = sorted({k for k in placed if placed.count(k) > 1})
             kinds.append(("repeated_entry", run, False, (
-                f"{label}: the value that belongs at position {repeated[0]} appears more than once, and the one for "
-                f"position {missing[0]} is missing. A loop probably reuses the same variable or index (an append of "
-                "the same array twice, or an index that is not updated)."
+                tr("{label}: the value that belongs at position {repeated} appears more than once, and the one for "
+                   "position {missing} is missing. A loop probably reuses the same variable or index (an append of "
+                   "the same array twice, or an index that is not updated).").format(
+                    label=label, repeated=repeated[0], missing=missing[0])
             )))
         elif placed == list(range(n - 1, -1, -1)) and n > 2:
             kinds.append(("list_reversed", run, False, (
-                f"{label} has the right entries in reverse order. Return them in the order of params (entry i belongs "
-                "to params[i]): reverse the list at the end, or fill it by index."
+                tr("{label} has the right entries in reverse order. Return them in the order of params (entry i "
+                   "belongs to params[i]): reverse the list at the end, or fill it by index.").format(label=label)
             )))
         else:
             moved = [(j, k) for j, k in enumerate(placed) if j != k]
-            words = ", ".join(f"position {j} holds what belongs at {k}" for j, k in moved[:4])
+            words = tr(", ").join(tr("position {j} holds what belongs at {k}").format(j=j, k=k) for j, k in moved[:4])
             kinds.append(("list_order", run, n == 2, (
-                f"{label} has the right entries in the wrong order ({words}). Entry i belongs to params[i]."
+                tr("{label} has the right entries in the wrong order ({words}). Entry i belongs to params[i].").format(
+                    label=label, words=words)
             )))
     if not kinds:
         return None
@@ -948,12 +980,13 @@ def _step_factor(part, rows):
             if factors and not _same(factors[0], 1.0) and all(_same(c, factors[0]) for c in factors):
                 c = factors[0]
                 how = (
-                    "in the opposite direction: the update climbs the loss; descent subtracts the step"
-                    if _same(c, -1.0) else f"{c:.4g} times the right step in every case: look for a wrong factor"
+                    tr("in the opposite direction: the update climbs the loss; descent subtracts the step")
+                    if _same(c, -1.0) else tr("{c:.4g} times the right step in every case: look for a wrong factor").format(c=c)
                 )
                 return Diagnosis(
                     "step_factor",
-                    f"{part.label}: your change to {name} (new minus old) is {how}.",
+                    tr("{label}: your change to {name} (new minus old) is {how}.").format(
+                        label=part.label, name=name, how=how),
                     part.failing()[0],
                 )
     return None
@@ -991,8 +1024,9 @@ def _merged(found, labels_by_top):
         if top in labels_by_top:
             same = [d for d, t in found if t == top and d.key == diagnosis.key]
             if len(same) > 1:
-                diagnosis = Diagnosis(diagnosis.key, f"{diagnosis.text} (The same holds for {len(same) - 1} other "
-                                      f"entries of {labels_by_top[top]}.)", diagnosis.run)
+                more = tr(" (The same holds for {n} other entries of {label}.)").format(
+                    n=len(same) - 1, label=labels_by_top[top])
+                diagnosis = Diagnosis(diagnosis.key, diagnosis.text + more, diagnosis.run)
             seen[top] = diagnosis
         merged.append(diagnosis)
     return merged

@@ -13,6 +13,8 @@ back unchanged. No tag at all means no diagnosed mistake; :func:`mistakes_in` th
 
 import re
 
+from mlcore.i18n import tr, translations_of
+
 _KEY = r"[A-Za-z0-9_.+\-]+"
 _TAG = re.compile(rf"\[mistake:\s*({_KEY})\s*\]")
 
@@ -39,15 +41,23 @@ def has_tag(text):
     return _TAG.search(text) is not None
 
 
-def _kind(hidden):
-    return "hidden checks" if hidden else "checks"
+def _pass_template(hidden):
+    # the English literals, for the catalogue: pass_line translates them, pass_pattern reads every language
+    return "{name}: passed {count} hidden checks" if hidden else "{name}: passed {count} checks"
 
 
 def pass_line(name, count, hidden):
-    """The start of the line a passing check prints: ``<name>: passed <count> [hidden ]checks``."""
-    return f"{name}: passed {count} {_kind(hidden)}"
+    """The start of the line a passing check prints: ``<name>: passed <count> [hidden ]checks`` (in the
+    language of :mod:`mlcore.i18n`)."""
+    template = tr("{name}: passed {count} hidden checks") if hidden else tr("{name}: passed {count} checks")
+    return template.format(name=name, count=count)
 
 
 def pass_pattern(name, hidden):
-    """A regular expression that finds :func:`pass_line` of ``name`` at the start of a line, any count."""
-    return re.compile(rf"^{re.escape(name)}: passed \d+ {_kind(hidden)}\b", re.MULTILINE)
+    """A regular expression that finds :func:`pass_line` of ``name`` at the start of a line, any count, in
+    any language mlcore speaks (the grader reads the English and the Chinese edition alike)."""
+    forms = []
+    for template in translations_of(_pass_template(hidden)):
+        head, rest = re.escape(template).split(re.escape("{name}"), 1)
+        forms.append(head + re.escape(name) + rest.replace(re.escape("{count}"), r"\d+"))
+    return re.compile(rf"^(?:{'|'.join(forms)})(?!\w)", re.MULTILINE)

@@ -20,10 +20,12 @@ works when the function lives in another process (the clean room).
 
 import copy
 import itertools
+import re
 
 import numpy as np
 
 from mlcore.grading.compare import as_numbers, close
+from mlcore.i18n import N_, tr
 
 PROBE_BUDGET = 40  # learner calls one diagnosis may spend on probes
 CHANGED = 10  # a reference value counts as changed when it moves by this many tolerances
@@ -111,84 +113,91 @@ def input_transforms(case):
             continue
         if _float_scalar(v) and 0 < v < 1:
             found += [
-                ("applied_twice", f"{n}² in place of {n}", f"{n} is applied twice (e.g. multiplied in once more).",
+                ("applied_twice", tr("{n}² in place of {n}").format(n=n),
+                 tr("{n} is applied twice (e.g. multiplied in once more).").format(n=n),
                  lambda c, n=n: _with(c, **{n: c[n] ** 2})),
-                ("left_out", f"{n} = 1", f"{n} is left out where it should multiply.",
+                ("left_out", f"{n} = 1", tr("{n} is left out where it should multiply.").format(n=n),
                  lambda c, n=n: _with(c, **{n: 1.0})),
-                ("divides", f"1/{n} in place of {n}", f"you divide by {n} where it multiplies.",
+                ("divides", tr("1/{n} in place of {n}").format(n=n), tr("you divide by {n} where it multiplies.").format(n=n),
                  lambda c, n=n: _with(c, **{n: 1.0 / c[n]})),
-                ("complement_input", f"1 - {n} in place of {n}", f"{n} and 1 - {n} are swapped.",
+                ("complement_input", tr("1 - {n} in place of {n}").format(n=n),
+                 tr("{n} and 1 - {n} are swapped.").format(n=n),
                  lambda c, n=n: _with(c, **{n: 1.0 - c[n]})),
             ]
             for m in names:
                 if m != n and _float_scalar(case[m]) and 0 < case[m] < 1:
                     found.append((
-                        "applied_twice", f"{n}·{m} in place of {n}", f"{m} multiplies {n} where it does not belong.",
+                        "applied_twice", tr("{n}·{m} in place of {n}").format(n=n, m=m),
+                        tr("{m} multiplies {n} where it does not belong.").format(n=n, m=m),
                         lambda c, n=n, m=m: _with(c, **{n: c[n] * c[m]}),
                     ))
                 if m != n and _float_list(case[m]):
                     found.append((
-                        "applied_twice", f"{m} multiplied by {n}", f"{n} multiplies {m} once more than it should.",
+                        "applied_twice", tr("{m} multiplied by {n}").format(n=n, m=m),
+                        tr("{n} multiplies {m} once more than it should.").format(n=n, m=m),
                         lambda c, n=n, m=m: _with(c, **{m: _map(c[m], lambda a: c[n] * a)}),
                     ))
                     found.append((
-                        "dampened", f"{m} multiplied by (1 - {n})",
-                        f"a dampened or moving-average convention (e.g. v' = {n}·v + (1 - {n})·g); the contract "
-                        f"has no factor (1 - {n}).",
+                        "dampened", tr("{m} multiplied by (1 - {n})").format(n=n, m=m),
+                        tr("a dampened or moving-average convention (e.g. v' = {n}·v + (1 - {n})·g); the contract "
+                           "has no factor (1 - {n}).").format(n=n),
                         lambda c, n=n, m=m: _with(c, **{m: _map(c[m], lambda a: (1.0 - c[n]) * a)}),
                     ))
             continue
         if _float_scalar(v):
             found += [
-                ("negated_input", f"-{n} in place of {n}", f"{n} enters with the wrong sign.",
+                ("negated_input", tr("-{n} in place of {n}").format(n=n), tr("{n} enters with the wrong sign.").format(n=n),
                  lambda c, n=n: _with(c, **{n: -c[n]})),
-                ("left_out", f"{n} = 0", f"{n} is left out: its term is missing.",
+                ("left_out", f"{n} = 0", tr("{n} is left out: its term is missing.").format(n=n),
                  lambda c, n=n: _with(c, **{n: 0.0})),
             ]
             continue
         found += [
-            ("scaled_input", f"2·{n} in place of {n}",
-             f"a factor 2 inside the formula: {n} is doubled somewhere"
-             + (" (e.g. tanh(z) where tanh(z/2) belongs)." if n == "z" else "."),
+            ("scaled_input", tr("2·{n} in place of {n}").format(n=n),
+             tr("a factor 2 inside the formula: {n} is doubled somewhere").format(n=n)
+             + (tr(" (e.g. tanh(z) where tanh(z/2) belongs).") if n == "z" else tr(".")),
              lambda c, n=n: _with(c, **{n: _map(c[n], lambda a: 2.0 * a)})),
-            ("scaled_input", f"{n}/2 in place of {n}",
-             f"a factor 1/2 inside the formula: {n} is halved somewhere it should not be.",
+            ("scaled_input", tr("{n}/2 in place of {n}").format(n=n),
+             tr("a factor 1/2 inside the formula: {n} is halved somewhere it should not be.").format(n=n),
              lambda c, n=n: _with(c, **{n: _map(c[n], lambda a: 0.5 * a)})),
-            ("negated_input", f"-{n} in place of {n}",
-             f"a sign inside the formula: {n} enters with the wrong sign (e.g. e^{n} where e^-{n} belongs).",
+            ("negated_input", tr("-{n} in place of {n}").format(n=n),
+             tr("a sign inside the formula: {n} enters with the wrong sign (e.g. e^{n} where e^-{n} belongs).").format(n=n),
              lambda c, n=n: _with(c, **{n: _map(c[n], lambda a: -a)})),
-            ("left_out", f"{n} = 0", f"{n} is left out: its term is missing.",
+            ("left_out", f"{n} = 0", tr("{n} is left out: its term is missing.").format(n=n),
              lambda c, n=n: _with(c, **{n: _map(c[n], np.zeros_like)})),
         ]
         if _labels01(v):
-            found.append(("labels_flipped", f"the labels flipped (1 - {n} in place of {n})",
-                          f"the terms of {n} and 1 - {n} are swapped: {n} goes with log p, 1 - {n} with log(1 - p).",
+            found.append(("labels_flipped", tr("the labels flipped (1 - {n} in place of {n})").format(n=n),
+                          tr("the terms of {n} and 1 - {n} are swapped: {n} goes with log p, 1 - {n} with log(1 - p).")
+                          .format(n=n),
                           lambda c, n=n: _with(c, **{n: 1.0 - c[n]})))
         elif _probabilities(v):
-            found.append(("complement_input", f"1 - {n} in place of {n}", f"{n} and 1 - {n} are swapped.",
+            found.append(("complement_input", tr("1 - {n} in place of {n}").format(n=n),
+                          tr("{n} and 1 - {n} are swapped.").format(n=n),
                           lambda c, n=n: _with(c, **{n: 1.0 - c[n]})))
         if _float_array(v) and v.ndim == 2 and v.shape[0] == v.shape[1] and v.shape[0] > 1:
-            found.append(("transposed_input", f"{n}.T in place of {n}",
-                          f"{n} is used where its transpose belongs (or the other way round).",
+            found.append(("transposed_input", tr("{n}.T in place of {n}").format(n=n),
+                          tr("{n} is used where its transpose belongs (or the other way round).").format(n=n),
                           lambda c, n=n: _with(c, **{n: c[n].T.copy()})))
     for a, b in itertools.combinations(names, 2):
         va, vb = case[a], case[b]
         if _float_array(va) and _float_array(vb) and va.shape == vb.shape:
-            found.append(("swapped_inputs", f"{a} and {b} swapped", f"{a} and {b} are swapped in your formula.",
+            found.append(("swapped_inputs", tr("{a} and {b} swapped").format(a=a, b=b),
+                          tr("{a} and {b} are swapped in your formula.").format(a=a, b=b),
                           lambda c, a=a, b=b: _with(c, **{a: c[b], b: c[a]})))
-            found.append(("variance", f"the mean subtracted from {a} and from {b}",
-                          "that is the variance of the difference (np.var, or a mean subtracted first), not the "
-                          "mean of its square.",
+            found.append(("variance", tr("the mean subtracted from {a} and from {b}").format(a=a, b=b),
+                          tr("that is the variance of the difference (np.var, or a mean subtracted first), not the "
+                             "mean of its square."),
                           lambda c, a=a, b=b: _with(c, **{a: c[a] - c[a].mean(), b: c[b] - c[b].mean()})))
     return found
 
 
 OUTPUT_IDENTITIES = (
-    ("complement_output", "1 minus the expected value", "you return 1 - f where f belongs: check which term "
-     "the formula keeps.", lambda f: 1.0 - f),
-    ("squared_output", "the square of the expected value", "you squared the result (or multiplied a factor in "
-     "twice).", lambda f: f * f),
-    ("root_output", "the square root of the expected value", "you took a square root that does not belong.",
+    ("complement_output", N_("1 minus the expected value"), N_("you return 1 - f where f belongs: check which term "
+     "the formula keeps."), lambda f: 1.0 - f),
+    ("squared_output", N_("the square of the expected value"), N_("you squared the result (or multiplied a factor in "
+     "twice)."), lambda f: f * f),
+    ("root_output", N_("the square root of the expected value"), N_("you took a square root that does not belong."),
      lambda f: np.sqrt(np.abs(f))),
 )
 
@@ -215,7 +224,9 @@ def near_miss(part, lab):
                 break
             explained += run in failing
         if ok and explained:
-            return key, f"{part.named()} equals what the right formula gives with {description}: {advice}", failing[0]
+            text = tr("{name} equals what the right formula gives with {description}: {advice}").format(
+                name=part.named(), description=description, advice=advice)
+            return key, text, failing[0]
     for key, description, advice, f in OUTPUT_IDENTITIES:
         ok = True
         for run in judged:
@@ -225,7 +236,8 @@ def near_miss(part, lab):
                 ok = False
                 break
         if ok:
-            return key, f"{part.named()} is {description}: {advice}", failing[0]
+            return key, tr("{name} is {description}: {advice}").format(
+                name=part.named(), description=tr(description), advice=tr(advice)), failing[0]
     return None
 
 
@@ -321,9 +333,9 @@ def ignored_input(part, lab):
         learner_still = bool(np.array_equal(got, mine)) or close(got, mine, 1e-12)
         if reference_moved and learner_still:
             return "ignores_input", (
-                f"{part.named()} does not depend on {name}: with {description}, your values stay exactly the same, "
-                f"but the right ones change. Use the argument {name} itself (not a fixed value, a global variable "
-                "or a name from another cell)."
+                tr("{part} does not depend on {name}: with {description}, your values stay exactly the same, "
+                   "but the right ones change. Use the argument {name} itself (not a fixed value, a global variable "
+                   "or a name from another cell).").format(part=part.named(), name=name, description=description)
             ), run
     return None
 
@@ -352,33 +364,35 @@ def broken_property(part, lab):
             got = as_numbers(part.got(run))
             if np.any(got < 0):
                 return "negative_probability", (
-                    f"{name} has negative entries, but each row is a probability distribution (entries >= 0 that "
-                    "sum to 1): exponentiate before you normalise."
+                    tr("{name} has negative entries, but each row is a probability distribution (entries >= 0 that "
+                       "sum to 1): exponentiate before you normalise.").format(name=name)
                 ), run
             if not np.allclose(got.sum(axis=1), 1.0, rtol=1e-6, atol=1e-6):
                 if np.allclose(got.sum(axis=0), 1.0, rtol=1e-6, atol=1e-6):
-                    words = "your columns sum to 1 instead: normalise over axis 1, not axis 0"
+                    words = tr("your columns sum to 1 instead: normalise over axis 1, not axis 0")
                 elif np.isclose(got.sum(), 1.0, rtol=1e-6):
-                    words = "your whole array sums to 1 instead: divide each row by its own sum"
+                    words = tr("your whole array sums to 1 instead: divide each row by its own sum")
                 else:
-                    words = "normalise over axis 1: divide each row by its own sum (keepdims=True)"
-                return "rows_not_normalised", f"{name}: your rows do not sum to 1; {words}.", run
+                    words = tr("normalise over axis 1: divide each row by its own sum (keepdims=True)")
+                return "rows_not_normalised", tr("{name}: your rows do not sum to 1; {words}.").format(
+                    name=name, words=words), run
     if all(np.all(e >= 0) for e in expected) and any(np.any(e > 0) for e in expected):
         for run in shaped:
             got = as_numbers(part.got(run))
             if np.any(got < -part.exercise.rtol * max(float(np.max(np.abs(part.expected(run)))), 1e-8)):
-                what = "a loss" if part.expected(run).ndim == 0 else "every entry"
+                what = tr("a loss") if part.expected(run).ndim == 0 else tr("every entry")
                 return "negative", (
-                    f"{name} is negative here ({float(got.min()):.4g}), but {what} can never be negative: look for "
-                    "a lost minus sign or terms subtracted in the wrong order."
+                    tr("{name} is negative here ({value:.4g}), but {what} can never be negative: look for "
+                       "a lost minus sign or terms subtracted in the wrong order.").format(
+                        name=name, value=float(got.min()), what=what)
                 ), run
     if all(np.all(e <= 1) for e in expected) and all(np.all(e >= 0) for e in expected):
         for run in shaped:
             got = as_numbers(part.got(run))
             if np.any(got > 1 + 1e-6):
                 return "out_of_range", (
-                    f"{name} exceeds 1 here ({float(got.max()):.4g}), but the right values always lie between 0 "
-                    "and 1: check the formula's denominator."
+                    tr("{name} exceeds 1 here ({value:.4g}), but the right values always lie between 0 "
+                       "and 1: check the formula's denominator.").format(name=name, value=float(got.max()))
                 ), run
     return _zero_at_target(part, lab) or _shift_invariance(part, lab)
 
@@ -412,12 +426,13 @@ def _zero_at_target(part, lab):
     got = part.value(mine.got)
     if got is None or got.shape != want.shape or np.all(np.abs(got) <= 1e-9 * max(1.0, float(np.abs(case["y"]).max()))):
         return None
-    what = "loss" if want.ndim == 0 else "gradient"
-    where = "a perfect prediction" if want.ndim == 0 else "the minimum"
+    what = tr("loss") if want.ndim == 0 else tr("gradient")
+    where = tr("a perfect prediction") if want.ndim == 0 else tr("the minimum")
     return "not_zero_at_target", (
-        f"{part.named()} is not 0 when {other} = y (it gives {float(np.max(np.abs(got))):.4g}), but a {what} is 0 at "
-        f"{where}: every term should vanish when {other} - y = 0. Check each term for one that does not contain "
-        f"{other} - y."
+        tr("{name} is not 0 when {other} = y (it gives {value:.4g}), but a {what} is 0 at "
+           "{where}: every term should vanish when {other} - y = 0. Check each term for one that does not contain "
+           "{other} - y.").format(name=part.named(), other=other, value=float(np.max(np.abs(got))), what=what,
+                                  where=where)
     ), run
 
 
@@ -441,9 +456,10 @@ def _shift_invariance(part, lab):
         before = as_numbers(part.got(run))
         if got is not None and before is not None and got.shape == before.shape and not close(got, before, part.exercise.rtol):
             return "not_shift_invariant", (
-                f"{part.named()} changes when the same number is added to every entry of a row of {name}, but the "
-                f"right values do not (softmax(z + c) = softmax(z)): normalise each row by a quantity of that row "
-                f"(its own sum of exponentials, after subtracting the row's own maximum)."
+                tr("{part} changes when the same number is added to every entry of a row of {name}, but the "
+                   "right values do not (softmax(z + c) = softmax(z)): normalise each row by a quantity of that row "
+                   "(its own sum of exponentials, after subtracting the row's own maximum).").format(
+                    part=part.named(), name=name)
             ), run
     return None
 
@@ -511,3 +527,17 @@ def shape_dependence(exercise, runs, lab, fails):
         if meets and all(meets) and breaks and not all(breaks):
             return f"raises only when {s} != {t} (every case with {s} == {t} runs)", (s, t)
     return None
+
+
+def condition_text(condition):
+    """A condition of :func:`shape_dependence` (English, which the diagnosis also reads) in the current
+    language."""
+    works = re.fullmatch(r"works only when (.*?)( \(or one of them is 1\))?", condition)
+    if works:
+        either = tr(" (or one of them is 1)") if works.group(2) else ""
+        return tr("works only when {condition}").format(condition=works.group(1) + either)
+    raises = re.fullmatch(r"raises only when (\S+) != (\S+) \(every case with .*\)", condition)
+    if raises:
+        return tr("raises only when {s} != {t} (every case with {s} == {t} runs)").format(
+            s=raises.group(1), t=raises.group(2))
+    return condition

@@ -60,6 +60,7 @@ import numpy as np
 
 from mlcore.grading.exercise import Mistake
 from mlcore.grading.messages import pass_line, tag, tagged
+from mlcore.i18n import tr
 
 NOT_ANSWERED = "not_implemented"
 OTHER = "q_other"
@@ -236,43 +237,48 @@ class Question:
         if value is None:
             return Verdict(
                 NOT_ANSWERED,
-                f"you have not answered yet: set {self.name} = <your answer> in the answer cell above, "
-                "run it, then run this cell.",
+                tr("you have not answered yet: set {name} = <your answer> in the answer cell above, "
+                   "run it, then run this cell.").format(name=self.name),
                 shown,
             )
         normal = self._normal(value)
         if normal is _BAD:
             return Verdict(WRONG_TYPE, self._type_text(value), shown)
         if self._is_right(value):
-            return Verdict(None, self.why, shown)
+            return Verdict(None, tr(self.why), shown)
         for spellings, key, text in self._wrong:
             if any(self._matches(normal, s) for s in spellings):
-                return Verdict(key, text, shown)
+                return Verdict(key, tr(text), shown)
         if self.choices is not None:
-            return Verdict(NOT_A_CHOICE, f"{shown} is not one of the choices: answer with {self._labels()}.", shown)
-        return Verdict(OTHER, self.otherwise, shown)
+            return Verdict(NOT_A_CHOICE, tr("{shown} is not one of the choices: answer with {labels}.").format(
+                shown=shown, labels=self._labels()), shown)
+        return Verdict(OTHER, tr(self.otherwise), shown)
 
     def _labels(self):
         labels = [repr(label) for label in self.choices]
-        return " or ".join([", ".join(labels[:-1]), labels[-1]]) if len(labels) > 1 else labels[0]
+        return tr(" or ").join([", ".join(labels[:-1]), labels[-1]]) if len(labels) > 1 else labels[0]
 
     def _type_text(self, value):
         if self.choices is not None:
-            return f"your answer is {_kind_of(value)}; answer with the label of one choice: {self._labels()}."
+            return tr("your answer is {kind}; answer with the label of one choice: {labels}.").format(
+                kind=_kind_of(value), labels=self._labels())
         if self.numeric:
-            return (
-                f"your answer is {_kind_of(value)}; this question asks for a number, "
+            return tr(
+                "your answer is {kind}; this question asks for a number, "
                 "such as 0.25 (or a fraction written as a string, '1/4')."
-            )
-        return f"your answer is {_kind_of(value)}; this question asks for a word, written as a string in quotes."
+            ).format(kind=_kind_of(value))
+        return tr("your answer is {kind}; this question asks for a word, written as a string in quotes.").format(
+            kind=_kind_of(value))
 
     def message(self, verdict, hidden=False):
         """The text a check prints (passed) or raises (failed) for ``verdict``."""
-        about = f" ({self.prompt})" if self.prompt else ""
+        about = tr(" ({prompt})").format(prompt=tr(self.prompt)) if self.prompt else ""
         if verdict.passed:
-            line = f"{pass_line(self.name, 1, hidden)}: your answer {verdict.shown} is right{about}."
+            line = tr("{pass_line}: your answer {shown} is right{about}.").format(
+                pass_line=pass_line(self.name, 1, hidden), shown=verdict.shown, about=about)
             return f"{line} {verdict.text}".rstrip()
-        first = f"{self.name}: your answer {verdict.shown} is not right yet{about}."
+        first = tr("{name}: your answer {shown} is not right yet{about}.").format(
+            name=self.name, shown=verdict.shown, about=about)
         return f"{first}\n{tagged(verdict.text, verdict.key)}"
 
     def check(self, value, hidden=False):
@@ -297,7 +303,7 @@ def _show(value):
 
 def _kind_of(value):
     if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
+        return tr("an array of shape {shape}{kind}").format(shape=value.shape, kind="")
     if type(value) in (str, np.str_):
-        return f"the word {_show(str(value))}"
-    return f"a {type(value).__name__}"
+        return tr("the word {word}").format(word=_show(str(value)))
+    return tr("a {type}").format(type=type(value).__name__)

@@ -14,6 +14,7 @@ import sysconfig
 import numpy as np
 
 import mlcore
+from mlcore.i18n import N_, tr
 
 # Code that is not the learner's: the course package, NumPy and Python's own libraries.
 _NOT_LEARNER = tuple(
@@ -59,59 +60,61 @@ def where(error):
     if found is None:
         return ""
     lineno, source = found
-    return f" at line {lineno} (`{source}`)" if source else f" at line {lineno}"
+    if source:
+        return tr(" at line {lineno} (`{source}`)").format(lineno=lineno, source=source)
+    return tr(" at line {lineno}").format(lineno=lineno)
 
 
 # What common exceptions mean, as (exception type names, pattern in the message, advice). First match wins.
 _ADVICE = (
     (("ValueError",), r"truth value of an array",
-     "`if`, `and`, `or`, `not` or Python's max/min ask one yes/no question of a whole array. Work "
-     "elementwise instead: np.where(z > 0, a, b), np.maximum(z, 0), or the comparison (z > 0) itself."),
+     N_("`if`, `and`, `or`, `not` or Python's max/min ask one yes/no question of a whole array. Work "
+     "elementwise instead: np.where(z > 0, a, b), np.maximum(z, 0), or the comparison (z > 0) itself.")),
     (("TypeError",), r"only (length-1|size-1|0-dimensional|integer scalar) arrays",
-     "A function from Python's math module (math.exp, math.log...) or float() received an array: use "
-     "NumPy's np.exp, np.log..., which work on every entry."),
+     N_("A function from Python's math module (math.exp, math.log...) or float() received an array: use "
+     "NumPy's np.exp, np.log..., which work on every entry.")),
     (("ValueError",), r"matmul|not aligned|core dimension",
-     "A matrix product A @ B needs A's number of columns to equal B's number of rows: write down the shape "
-     "of each factor and check which one needs a .T."),
+     N_("A matrix product A @ B needs A's number of columns to equal B's number of rows: write down the shape "
+     "of each factor and check which one needs a .T.")),
     (("ValueError",), r"could not be broadcast",
-     "An elementwise operation on two arrays whose shapes do not fit: print the shapes (a transposed array, "
-     "a sum without keepdims=True, or a sum over the wrong axis)."),
+     N_("An elementwise operation on two arrays whose shapes do not fit: print the shapes (a transposed array, "
+     "a sum without keepdims=True, or a sum over the wrong axis).")),
     (("IndexError",), r"out of bounds for axis",
-     "An index past the end of an axis: a size meant for one axis used for another (N rows where K columns "
-     "are meant), or a loop that runs one step too far."),
+     N_("An index past the end of an axis: a size meant for one axis used for another (N rows where K columns "
+     "are meant), or a loop that runs one step too far.")),
     (("TypeError",), r"len\(\) of unsized object",
-     "len() of a single number (a 0-d array): use z.size or z.shape, and loop over every entry with "
-     "np.ndindex(z.shape), or better, work on the whole array at once."),
+     N_("len() of a single number (a 0-d array): use z.size or z.shape, and loop over every entry with "
+     "np.ndindex(z.shape), or better, work on the whole array at once.")),
     (("IndexError",), r"too many indices",
-     "More indices than the array has axes: e.g. y[:, 0] or y[i, j] on a 1-D array."),
+     N_("More indices than the array has axes: e.g. y[:, 0] or y[i, j] on a 1-D array.")),
     (("IndexError",), r"tuple index out of range",
-     "A shape entry that does not exist: x.shape[1] of a 1-D array? Use x.size or x.shape[0]."),
+     N_("A shape entry that does not exist: x.shape[1] of a 1-D array? Use x.size or x.shape[0].")),
     (("IndexError",), r"arrays used as indices must be of integer",
-     "An index array of floats: labels used as indices must be integers (y.astype(int))."),
+     N_("An index array of floats: labels used as indices must be integers (y.astype(int)).")),
     (("ValueError", "AxisError", "numpy.exceptions.AxisError"), r"axis \d+ is out of bounds",
-     "An axis the array does not have: a 1-D array has only axis 0."),
+     N_("An axis the array does not have: a 1-D array has only axis 0.")),
     (("ValueError",), r"cannot reshape",
-     "A reshape to a size that does not hold the same number of entries: check the sizes you pass."),
+     N_("A reshape to a size that does not hold the same number of entries: check the sizes you pass.")),
     (("ValueError",), r"not enough values to unpack|too many values to unpack",
-     "Unpacking a shape (N, D = x.shape) or a pair into the wrong number of names: a 1-D array's shape has "
-     "one entry."),
+     N_("Unpacking a shape (N, D = x.shape) or a pair into the wrong number of names: a 1-D array's shape has "
+     "one entry.")),
     (("ValueError",), r"setting an array element with a sequence|inhomogeneous",
-     "An array built from pieces of different lengths."),
+     N_("An array built from pieces of different lengths.")),
     (("TypeError",), r"unsupported operand type|can't multiply sequence|can only concatenate list",
-     "Arithmetic on a Python list: + concatenates lists and * repeats them. Use NumPy arrays (np.asarray)."),
+     N_("Arithmetic on a Python list: + concatenates lists and * repeats them. Use NumPy arrays (np.asarray).")),
     (("AttributeError",), r"'list' object has no attribute",
-     "A Python list where a NumPy array is meant: convert it with np.asarray, or keep arrays throughout."),
+     N_("A Python list where a NumPy array is meant: convert it with np.asarray, or keep arrays throughout.")),
     (("TypeError",), r"positional argument|unexpected keyword argument",
-     "The function's parameters differ from the contract: keep the exact signature of the exercise."),
+     N_("The function's parameters differ from the contract: keep the exact signature of the exercise.")),
     (("NameError",), r"",
-     "A name your function uses is not defined: a typo, or a variable that exists only in another cell "
-     "(the function must compute everything from its own arguments)."),
+     N_("A name your function uses is not defined: a typo, or a variable that exists only in another cell "
+     "(the function must compute everything from its own arguments).")),
     (("UnboundLocalError",), r"",
-     "A variable used before it is assigned: on some path through the function it is never set."),
+     N_("A variable used before it is assigned: on some path through the function it is never set.")),
     (("ZeroDivisionError",), r"",
-     "A division by zero with Python numbers: a denominator is 0 on this input (e.g. N - 1 with N = 1)."),
+     N_("A division by zero with Python numbers: a denominator is 0 on this input (e.g. N - 1 with N = 1).")),
     (("RecursionError",), r"",
-     "The function calls itself: did you name a helper like the graded function, or call it inside?"),
+     N_("The function calls itself: did you name a helper like the graded function, or call it inside?")),
 )
 
 
@@ -120,7 +123,7 @@ def advice(error):
     name, text = type(error).__name__, str(error)
     for names, pattern, words in _ADVICE:
         if name in names and re.search(pattern, text):
-            return words
+            return tr(words)
     return ""
 
 
@@ -151,21 +154,22 @@ def cause(warnings):
     found = events(warnings)
     for event, op in found:
         if event == "overflow":
-            source = "np.exp of a large number (e^x passes float64's largest value, about 1.8e308, for x > 709.8)" \
-                if op in ("exp", "exp2", "expm1", "cosh", "sinh") else f"a result too large for float64 in {op}"
-            return "overflow", f"an overflow: {source}. Rewrite the formula so that no intermediate value explodes."
+            source = tr("np.exp of a large number (e^x passes float64's largest value, about 1.8e308, for x > 709.8)") \
+                if op in ("exp", "exp2", "expm1", "cosh", "sinh") else tr("a result too large for float64 in {op}").format(op=op)
+            return "overflow", tr("an overflow: {source}. Rewrite the formula so that no intermediate value explodes.").format(
+                source=source)
     for event, op in found:
         if event == "divide by zero" and op in _LOGS:
             return "log_of_zero", (
-                f"np.{op} received 0 (log 0 = -inf): a probability that is exactly 0 (or exactly 1, inside "
-                "log(1 - p)) reached the logarithm: clip it first, e.g. np.clip(p, 1e-12, 1 - 1e-12); or a sum "
-                "of exponentials underflowed to 0 (np.exp(-1000) is 0): subtract each row's maximum first."
+                tr("np.{op} received 0 (log 0 = -inf): a probability that is exactly 0 (or exactly 1, inside "
+                   "log(1 - p)) reached the logarithm: clip it first, e.g. np.clip(p, 1e-12, 1 - 1e-12); or a sum "
+                   "of exponentials underflowed to 0 (np.exp(-1000) is 0): subtract each row's maximum first.").format(op=op)
             )
         if event == "divide by zero":
             return "divide_by_zero", (
-                f"a division by zero (NumPy reported 'divide by zero encountered in {op}'): a denominator is 0 "
-                "on this input, e.g. N - 1 with N = 1, a difference of equal values, or a product with p(1 - p) "
-                "at p = 0 or 1."
+                tr("a division by zero (NumPy reported 'divide by zero encountered in {op}'): a denominator is 0 "
+                   "on this input, e.g. N - 1 with N = 1, a difference of equal values, or a product with p(1 - p) "
+                   "at p = 0 or 1.").format(op=op)
             )
     for event, op in found:
         if event == "invalid value":
@@ -175,11 +179,11 @@ def cause(warnings):
                 "multiply": "0 * inf",
                 "divide": "0/0 or inf/inf",
                 "true_divide": "0/0 or inf/inf",
-                "sqrt": "the square root of a negative number",
-                "log": "the log of a negative number",
-                "power": "a negative number to a fractional power",
-            }.get(op, f"an invalid operation in {op}")
-            return "nan", f"an invalid operation, {what}, which gives NaN."
+                "sqrt": tr("the square root of a negative number"),
+                "log": tr("the log of a negative number"),
+                "power": tr("a negative number to a fractional power"),
+            }.get(op) or tr("an invalid operation in {op}").format(op=op)
+            return "nan", tr("an invalid operation, {what}, which gives NaN.").format(what=what)
     return None
 
 

@@ -32,6 +32,7 @@ import math
 import numpy as np
 
 from mlcore.grading.exercise import Exercise, Mistake
+from mlcore.i18n import N_, tr
 from mlcore.optim import gd_step as _gd_step
 from mlcore.optim import minibatches as _minibatches
 from mlcore.optim import momentum_step as _momentum_step
@@ -498,7 +499,7 @@ def _shuffle_code(N, bs, how):
     return 2 if several else (1 if bs == 1 else 0)
 
 
-_ONCE = (
+_ONCE = N_(
     "One epoch is one pass in which every sample appears exactly once: shuffle the row indices once "
     "(order = rng.permutation(N)) and cut that order into consecutive slices of batch_size."
 )
@@ -598,8 +599,9 @@ def _batch_sizes_text(sizes):
     counts = {}
     for size in (int(v) for v in sizes):
         counts[size] = counts.get(size, 0) + 1
-    parts = [f"{n} batch{'es' if n > 1 else ''} of {size}" for size, n in counts.items()]
-    return " and ".join(parts) if parts else "no batches"
+    parts = [(tr("{n} batches of {size}") if n > 1 else tr("{n} batch of {size}")).format(n=n, size=size)
+             for size, n in counts.items()]
+    return tr(" and ").join(parts) if parts else tr("no batches")
 
 
 def _explain_batches(label, expected, got, case):
@@ -608,29 +610,31 @@ def _explain_batches(label, expected, got, case):
     if label == "batches[0]":
         if got == 1:
             return "repeated_samples", (
-                f"Some samples appear more than once in one pass over the N = {N} samples (batches that overlap, "
-                "a last batch padded with earlier samples, or samples drawn with replacement). " + _ONCE
+                tr("Some samples appear more than once in one pass over the N = {N} samples (batches that overlap, "
+                   "a last batch padded with earlier samples, or samples drawn with replacement). ").format(N=N)
+                + tr(_ONCE)
             )
-        return "missing_samples", f"Some of the N = {N} samples never appear in any batch. " + _ONCE
+        return "missing_samples", tr("Some of the N = {N} samples never appear in any batch. ").format(N=N) + tr(_ONCE)
     if label == "batches[1]":
-        return "pairs_broken", _MB_WORDS["pairs_broken"]
+        return "pairs_broken", tr(_MB_WORDS["pairs_broken"])
     if label == "batches[2]":
         want, have = np.asarray(expected, dtype=float), np.asarray(got, dtype=float)
         total = int(have.sum())
         why = (
-            "more samples than the data set has" if total > N
-            else "fewer samples than the data set has" if total < N
-            else "the right number of samples, split differently"
+            tr("more samples than the data set has") if total > N
+            else tr("fewer samples than the data set has") if total < N
+            else tr("the right number of samples, split differently")
         )
-        return "batch_sizes", (
-            f"With N = {N} samples and batch_size = {bs}, one pass gives {_batch_sizes_text(want)}, but yours "
-            f"gives {_batch_sizes_text(have)}: {why}. Cut the shuffled order into consecutive slices of batch_size "
+        return "batch_sizes", tr(
+            "With N = {N} samples and batch_size = {bs}, one pass gives {want}, but yours "
+            "gives {have}: {why}. Cut the shuffled order into consecutive slices of batch_size "
             "(range(0, N, batch_size)); the last one holds what is left over."
-        )
+        ).format(N=N, bs=bs, want=_batch_sizes_text(want), have=_batch_sizes_text(have), why=why)
     if label == "batches[3]":
-        return ("not_shuffled", _MB_WORDS["not_shuffled"]) if got == 1 else ("neighbours_only", _NEIGHBOURS)
+        return ("not_shuffled", tr(_MB_WORDS["not_shuffled"])) if got == 1 else ("neighbours_only", tr(_NEIGHBOURS))
     if label == "batches[4]":
-        return ("global_rng", _MB_WORDS["global_rng"]) if got == 1 else ("ignores_rng", _MB_WORDS["ignores_rng"])
+        return (("global_rng", tr(_MB_WORDS["global_rng"])) if got == 1
+                else ("ignores_rng", tr(_MB_WORDS["ignores_rng"])))
     return None
 
 
