@@ -71,7 +71,7 @@ def as_float_array(x, name, ndim=None):
 def check_ndim(a, name, ndim, what=None):
     """Raise ``ValueError`` unless ``a`` has ``ndim`` dimensions."""
     if a.ndim != ndim:
-        hint = f" {tr(what)}" if what else ""
+        hint = f" {what}" if what else ""
         raise ValueError(tr("{name} has shape {shape} ({ndim}-D), expected a {want}-D array{hint}").format(
             name=name, shape=a.shape, ndim=a.ndim, want=ndim, hint=hint))
 
@@ -83,7 +83,7 @@ def check_shape(a, name, expected, why=None):
         return
     msg = tr("{name} has shape {shape}, expected {expected}").format(name=name, shape=shape, expected=shape_str(expected))
     if why:
-        msg += tr(": {why}").format(why=tr(why))
+        msg += tr(": {why}").format(why=why)
     raise ValueError(msg)
 
 
@@ -120,7 +120,7 @@ def check_finite(a, name):
             name=name, shape=a.shape, value=value, where=where))
 
 
-def check_unit_interval(a, name, what="probabilities"):
+def check_unit_interval(a, name, what=None):
     """Raise ``ValueError`` unless every entry of ``a`` lies in [0, 1] (NaN fails too)."""
     if a.size == 0:
         return
@@ -132,7 +132,7 @@ def check_unit_interval(a, name, what="probabilities"):
         value = a[bad][0]
         raise ValueError(
             tr("{name} (shape {shape}) has {value} at index {where}, expected {what} in [0, 1]").format(
-                name=name, shape=a.shape, value=value, where=where, what=tr(what))
+                name=name, shape=a.shape, value=value, where=where, what=what or tr("probabilities"))
         )
 
 

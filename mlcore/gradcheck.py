@@ -8,6 +8,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._validate import as_float_array, check_callable, check_scalar
+from .i18n import tr
 
 __all__ = ["numerical_gradient", "relative_error", "check_gradient", "GradientCheckResult", "GradientCheckError"]
 
@@ -40,11 +41,12 @@ def numerical_gradient(f, x, h=1e-6, df=None):
     """
     check_callable(f, "f")
     if not isinstance(x, np.ndarray):
-        raise TypeError(f"x must be a NumPy array (it is perturbed in place), got {type(x).__name__}")
+        raise TypeError(tr("x must be a NumPy array (it is perturbed in place), got {type}").format(type=type(x).__name__))
     if x.dtype != np.float64:
-        raise TypeError(f"x has dtype {x.dtype}, expected float64: a step of h = {h} would be lost in lower precision")
+        raise TypeError(tr("x has dtype {dtype}, expected float64: a step of h = {h} would be lost in lower "
+                        "precision").format(dtype=x.dtype, h=h))
     if not x.flags.writeable:
-        raise ValueError("x is read-only, expected a writable array (entries are perturbed and restored)")
+        raise ValueError(tr("x is read-only, expected a writable array (entries are perturbed and restored)"))
     h = check_scalar(h, "h", minimum=0.0, strict_min=True)
     if df is not None:
         df = as_float_array(df, "df")
@@ -63,11 +65,13 @@ def numerical_gradient(f, x, h=1e-6, df=None):
         diff = f_plus - f_minus
         if df is None:
             if diff.size != 1:
-                raise ValueError(f"f(x) has shape {diff.shape}, expected a number (or pass df for array-valued f)")
+                raise ValueError(tr("f(x) has shape {shape}, expected a number (or pass df for array-valued f)").format(
+                    shape=diff.shape))
             grad[i] = diff.item() / (2 * h)
         else:
             if diff.shape != df.shape:
-                raise ValueError(f"df has shape {df.shape}, expected {diff.shape} (the shape of f(x))")
+                raise ValueError(tr("df has shape {shape}, expected {want} (the shape of f(x))").format(
+                    shape=df.shape, want=diff.shape))
             grad[i] = np.sum(diff * df) / (2 * h)
     return grad
 
@@ -90,7 +94,7 @@ def relative_error(a, b, floor=1e-12):
     a = as_float_array(a, "a")
     b = as_float_array(b, "b")
     if a.shape != b.shape:
-        raise ValueError(f"b has shape {b.shape}, expected {a.shape} (the shape of a)")
+        raise ValueError(tr("b has shape {shape}, expected {want} (the shape of a)").format(shape=b.shape, want=a.shape))
     if a.size == 0:
         return 0.0
     return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)))
@@ -143,7 +147,8 @@ def check_gradient(f, x, grad, h=1e-6, tol=1e-5, raise_error=True):
     """
     grad = as_float_array(grad, "grad")
     if not isinstance(x, np.ndarray) or grad.shape != x.shape:
-        raise ValueError(f"grad has shape {grad.shape}, expected {np.shape(x)} (the shape of x)")
+        raise ValueError(tr("grad has shape {shape}, expected {want} (the shape of x)").format(
+            shape=grad.shape, want=np.shape(x)))
     tol = check_scalar(tol, "tol", minimum=0.0)
     num = numerical_gradient(f, x, h=h)
     if x.size == 0:
@@ -159,12 +164,13 @@ def check_gradient(f, x, grad, h=1e-6, tol=1e-5, raise_error=True):
     expected, got = float(num.flat[flat]), float(grad.flat[flat])
     ok = worst <= tol
     if ok:
-        msg = f"gradient check passed: {x.size} entries, largest relative error {worst:.2e} (tolerance {tol:.0e})"
+        msg = tr("gradient check passed: {n} entries, largest relative error {worst:.2e} (tolerance {tol:.0e})").format(
+            n=x.size, worst=worst, tol=tol)
     else:
-        msg = (
-            f"gradient check failed at index {index}: expected {expected:.6g} (central differences), "
-            f"got {got:.6g}, relative error {worst:.2e} > tolerance {tol:.0e}"
-        )
+        msg = tr(
+            "gradient check failed at index {index}: expected {expected:.6g} (central differences), "
+            "got {got:.6g}, relative error {worst:.2e} > tolerance {tol:.0e}"
+        ).format(index=index, expected=expected, got=got, worst=worst, tol=tol)
     result = GradientCheckResult(ok, worst, index, expected, got, msg)
     if not ok and raise_error:
         raise GradientCheckError(msg)

@@ -8,6 +8,7 @@ import numpy as np
 
 from ._guard import reference
 from ._validate import as_float_array, check_callable, check_shape
+from .i18n import tr
 
 __all__ = ["linear_forward", "linear_backward", "hidden_delta", "layer_grads"]
 
@@ -45,7 +46,7 @@ def linear_forward(x, W, b):
             f"W needs one row per column of x, and x has shape {x.shape}"
         )
     if b.shape != (W.shape[1],):
-        check_shape(b, "b", (W.shape[1],), why=f"one bias per column of W (W has shape {W.shape})")
+        check_shape(b, "b", (W.shape[1],), why=tr("one bias per column of W (W has shape {shape})").format(shape=W.shape))
     return x @ W + b, (x, W, b)
 
 
@@ -75,7 +76,7 @@ def linear_backward(dz, cache):
     x, W, _ = cache
     dz = _matrix(dz, "dz", "(N, D_out)")
     if dz.shape != (x.shape[0], W.shape[1]):
-        check_shape(dz, "dz", (x.shape[0], W.shape[1]), why=f"the shape of z = x @ W + b (x {x.shape}, W {W.shape})")
+        check_shape(dz, "dz", (x.shape[0], W.shape[1]), why=tr("the shape of z = x @ W + b (x {x}, W {W})").format(x=x.shape, W=W.shape))
     dx = dz @ W.T
     dW, db = layer_grads(x, dz)
     return dx, dW, db

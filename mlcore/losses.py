@@ -19,6 +19,7 @@ from ._validate import (
     check_unit_interval,
 )
 from .activations import sigmoid, softmax
+from .i18n import tr
 
 __all__ = [
     "mse",
@@ -57,7 +58,7 @@ def _clip(p):
 
 
 def _targets01(y, name="y"):
-    check_unit_interval(y, name, what="targets (labels 0 or 1, or soft labels)")
+    check_unit_interval(y, name, what=tr("targets (labels 0 or 1, or soft labels)"))
 
 
 def _logits_and_labels(y, z):
@@ -140,9 +141,9 @@ def linear_mse_grads(X, y, w, b):
     if N == 0:
         raise ValueError(f"X has shape {X.shape}, expected at least one sample")
     y = as_float_array(y, "y")
-    check_shape(y, "y", (N,), why=f"one target per row of X (X has shape {X.shape})")
+    check_shape(y, "y", (N,), why=tr("one target per row of X (X has shape {shape})").format(shape=X.shape))
     w = as_float_array(w, "w")
-    check_shape(w, "w", (D,), why=f"one weight per column of X (X has shape {X.shape})")
+    check_shape(w, "w", (D,), why=tr("one weight per column of X (X has shape {shape})").format(shape=X.shape))
     b = check_scalar(b, "b")
     r = X @ w + b - y  # y_hat - y, (N,)
     dw = 2.0 / N * (X.T @ r)
