@@ -412,7 +412,7 @@ for step in steps:
 
 
 def autograde(assignment, submissions, *, feedback=True, workdir=None, env=None, timeout=CELL_TIMEOUT,
-              jobs=None):
+              jobs=None, course=ROOT):
     """Autograde many submissions of one assignment with nbgrader, in one process per job.
 
     The class is split into ``jobs`` groups. Each group gets a fresh course folder (the repository's
@@ -440,6 +440,9 @@ def autograde(assignment, submissions, *, feedback=True, workdir=None, env=None,
     jobs : int, optional
         Number of parallel nbgrader processes; default the number of CPUs, at most 2 (measured: 2 processes
         on 2 cores grade about 1.5 times as fast as one).
+    course : path
+        The course whose ``nbgrader_config.py`` and ``solutions/<A>`` are copied: the repository (default) or
+        an edition, e.g. ``ROOT / "zh"``.
 
     Returns
     -------
@@ -472,8 +475,8 @@ def autograde(assignment, submissions, *, feedback=True, workdir=None, env=None,
             if root.exists():
                 shutil.rmtree(root)
             (root / "solutions").mkdir(parents=True)
-            shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
-            shutil.copytree(SOLUTIONS / assignment, root / "solutions" / assignment,
+            shutil.copy(Path(course) / "nbgrader_config.py", root / "nbgrader_config.py")
+            shutil.copytree(Path(course) / "solutions" / assignment, root / "solutions" / assignment,
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
             for student in group:
                 dest = root / "submitted" / student / assignment
