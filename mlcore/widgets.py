@@ -60,7 +60,7 @@ class FigureView:
         axes = self.fig.subplots(1, ncols, squeeze=False).ravel()
         self.axes = axes[0] if ncols == 1 else axes
         self.image = widgets.Image(format="png")
-        self._dynamic, self._background, self._laid_out = [], None, False
+        self._dynamic, self._background, self._background_limits, self._laid_out = [], None, None, False
 
     def animate(self, *artists, only=False):
         """Redraw only ``artists`` (in this order, on top of the rest) on every later render; with ``only``,
@@ -108,7 +108,7 @@ class FigureView:
         self.image.value = self.png()
 
 
-def explorer(view, controls, update, *, rows=None):
+def explorer(view, controls, update):
     """A widget: ``controls`` above ``view``'s figure; every change calls ``update(**values)``, then renders.
 
     Parameters
@@ -118,13 +118,12 @@ def explorer(view, controls, update, *, rows=None):
         name -> ipywidgets control (anything with a ``value`` trait).
     update : callable
         ``update(**values)`` updates the figure's artists; ``values`` maps each control's name to its value.
-    rows : list of ipywidgets widgets, optional
-        The layout (default: the controls in one row, then the figure).
 
     Returns
     -------
     ipywidgets.VBox
-        ``widget.redraw()`` redraws with the current values; ``widget.controls`` is ``controls``.
+        The controls in one row, then the figure. ``widget.redraw()`` redraws with the current values;
+        ``widget.controls`` is ``controls``, ``widget.view`` is ``view``.
     """
 
     def redraw(_change=None):
@@ -133,7 +132,7 @@ def explorer(view, controls, update, *, rows=None):
 
     for control in controls.values():
         control.observe(redraw, names="value")
-    ui = widgets.VBox(rows or [widgets.HBox(list(controls.values())), view.image])
+    ui = widgets.VBox([widgets.HBox(list(controls.values())), view.image])
     ui.redraw, ui.controls, ui.view = redraw, controls, view
     _with_rerun_hint(ui)
     redraw()
