@@ -9,6 +9,7 @@ import numpy as np
 
 from ._guard import reference
 from ._validate import as_float_array, check_nonempty, check_scalar
+from .i18n import tr
 
 __all__ = [
     "sigmoid",
@@ -185,12 +186,14 @@ def softmax(z):
     """
     z = as_float_array(z, "z")
     if z.ndim == 0:
-        raise ValueError("z has shape () (a single number), expected logits of shape (N, K)")
+        raise ValueError(tr("z has shape () (a single number), expected logits of shape (N, K)"))
     check_nonempty(z, "z")
     m = z.max(axis=-1, keepdims=True)
     if not np.isfinite(m).all():  # max propagates NaN and +inf: the row maxima show both
         bad = np.argwhere(~np.isfinite(m))[0][:-1]
-        raise ValueError(f"z (shape {z.shape}) has NaN or +inf in row {tuple(int(i) for i in bad)}, expected finite logits")
+        raise ValueError(tr(
+            "z (shape {z.shape}) has NaN or +inf in row {value}, expected finite logits").format(
+                z=z, value=tuple(int(i) for i in bad)))
     e = np.exp(z - m)  # subtracting the row maximum leaves softmax unchanged and keeps exp from overflowing
     return e / e.sum(axis=-1, keepdims=True)
 

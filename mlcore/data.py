@@ -7,6 +7,7 @@ returns a regression problem.
 import numpy as np
 
 from ._validate import as_float_array, check_positive_int, check_rng, check_scalar
+from .i18n import tr
 
 __all__ = ["make_xor", "make_moons", "make_spirals", "make_blobs", "make_linear"]
 
@@ -141,7 +142,9 @@ def make_blobs(n_samples=300, centers=3, std=1.0, *, rng, n_features=2):
     else:
         mu = as_float_array(centers, "centers")
         if mu.ndim != 2 or mu.shape[0] < 1:
-            raise ValueError(f"centers has shape {mu.shape}, expected an int or an array of shape (K, D)")
+            raise ValueError(tr(
+                "centers has shape {mu.shape}, expected an int or an array of shape (K, D)").format(
+                    mu=mu))
     K, D = mu.shape
     y = np.repeat(np.arange(K), _counts(n, K))
     X = mu[y] + std * rng.standard_normal((n, D))
@@ -182,7 +185,7 @@ def make_linear(n_samples=100, n_features=1, noise=0.1, *, rng, w=None, b=None, 
     else:
         w = as_float_array(w, "w")
         if w.ndim != 1 or w.size == 0:
-            raise ValueError(f"w has shape {w.shape}, expected (D,) with D >= 1")
+            raise ValueError(tr("w has shape {w.shape}, expected (D,) with D >= 1").format(w=w))
         w = w.copy()
         D = w.shape[0]
     b = float(rng.standard_normal()) if b is None else check_scalar(b, "b")

@@ -16,7 +16,9 @@ __all__ = ["linear_forward", "linear_backward", "hidden_delta", "layer_grads"]
 def _matrix(a, name, what):
     a = as_float_array(a, name)
     if a.ndim != 2:
-        raise ValueError(f"{name} has shape {a.shape}, expected a 2-D array {what}")
+        raise ValueError(tr(
+            "{name} has shape {a.shape}, expected a 2-D array {what}").format(
+                name=name, a=a, what=what))
     return a
 
 
@@ -42,8 +44,10 @@ def linear_forward(x, W, b):
     b = as_float_array(b, "b")
     if W.shape[0] != x.shape[1]:
         raise ValueError(
-            f"W has shape {W.shape}, expected ({x.shape[1]}, {W.shape[1]}): "
-            f"W needs one row per column of x, and x has shape {x.shape}"
+            tr(
+            "W has shape {W.shape}, expected ({x.shape[1]}, {W.shape[1]}): W needs one row per column "
+            "of x, and x has shape {x.shape}").format(
+                W=W, x=x)
         )
     if b.shape != (W.shape[1],):
         check_shape(b, "b", (W.shape[1],), why=tr("one bias per column of W (W has shape {shape})").format(shape=W.shape))
@@ -72,7 +76,7 @@ def linear_backward(dz, cache):
     db : ndarray, shape (D_out,)
     """
     if not isinstance(cache, tuple) or len(cache) != 3:
-        raise TypeError("cache must be the (x, W, b) tuple returned by linear_forward")
+        raise TypeError(tr("cache must be the (x, W, b) tuple returned by linear_forward"))
     x, W, _ = cache
     dz = _matrix(dz, "dz", "(N, D_out)")
     if dz.shape != (x.shape[0], W.shape[1]):
@@ -111,19 +115,25 @@ def hidden_delta(delta_next, W_next, z, act_prime):
     N, D = z.shape
     if W_next.shape != (D, delta_next.shape[1]):
         raise ValueError(
-            f"W_next has shape {W_next.shape}, expected ({D}, {delta_next.shape[1]}): "
-            f"one row per unit of z {z.shape}, one column per unit of delta_next {delta_next.shape}"
+            tr(
+            "W_next has shape {W_next.shape}, expected ({D}, {delta_next.shape[1]}): one row per unit "
+            "of z {z.shape}, one column per unit of delta_next {delta_next.shape}").format(
+                W_next=W_next, D=D, delta_next=delta_next, z=z)
         )
     if delta_next.shape[0] != N:
         raise ValueError(
-            f"delta_next has shape {delta_next.shape}, expected ({N}, {delta_next.shape[1]}): "
-            f"the batch size must match z {z.shape}"
+            tr(
+            "delta_next has shape {delta_next.shape}, expected ({N}, {delta_next.shape[1]}): the batch "
+            "size must match z {z.shape}").format(
+                delta_next=delta_next, N=N, z=z)
         )
     fp = act_prime(z)
     if getattr(fp, "shape", None) != z.shape:
         raise ValueError(
-            f"act_prime(z) has shape {getattr(fp, 'shape', '(a scalar)')}, expected {z.shape} "
-            f"(the shape of z): act_prime must work elementwise"
+            tr(
+            "act_prime(z) has shape {value}, expected {z.shape} (the shape of z): act_prime must work "
+            "elementwise").format(
+                value=getattr(fp, 'shape', '(a scalar)'), z=z)
         )
     return (delta_next @ W_next.T) * fp
 
@@ -152,7 +162,9 @@ def layer_grads(a_prev, delta):
     delta = _matrix(delta, "delta", "(N, D)")
     if delta.shape[0] != a_prev.shape[0]:
         raise ValueError(
-            f"delta has shape {delta.shape}, expected ({a_prev.shape[0]}, {delta.shape[1]}): "
-            f"one row per sample, and a_prev has shape {a_prev.shape}"
+            tr(
+            "delta has shape {delta.shape}, expected ({a_prev.shape[0]}, {delta.shape[1]}): one row per"
+            " sample, and a_prev has shape {a_prev.shape}").format(
+                delta=delta, a_prev=a_prev)
         )
     return a_prev.T @ delta, delta.sum(axis=0)

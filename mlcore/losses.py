@@ -64,7 +64,7 @@ def _targets01(y, name="y"):
 def _logits_and_labels(y, z):
     z = as_float_array(z, "z")
     if z.ndim != 2:
-        raise ValueError(f"z has shape {z.shape}, expected logits of shape (N, K)")
+        raise ValueError(tr("z has shape {z.shape}, expected logits of shape (N, K)").format(z=z))
     check_nonempty(z, "z")
     y = as_labels(y, "y", n_classes=z.shape[1], n=z.shape[0])
     return y, z
@@ -136,10 +136,10 @@ def linear_mse_grads(X, y, w, b):
     """
     X = as_float_array(X, "X")
     if X.ndim != 2:
-        raise ValueError(f"X has shape {X.shape}, expected (N, D): one row per sample")
+        raise ValueError(tr("X has shape {X.shape}, expected (N, D): one row per sample").format(X=X))
     N, D = X.shape
     if N == 0:
-        raise ValueError(f"X has shape {X.shape}, expected at least one sample")
+        raise ValueError(tr("X has shape {X.shape}, expected at least one sample").format(X=X))
     y = as_float_array(y, "y")
     check_shape(y, "y", (N,), why=tr("one target per row of X (X has shape {shape})").format(shape=X.shape))
     w = as_float_array(w, "w")
@@ -328,13 +328,15 @@ def one_hot(y, K=None, dtype=np.float64):
     """
     if K is not None:
         if isinstance(K, bool) or not isinstance(K, (int, np.integer)) or K < 1:
-            raise ValueError(f"K must be a positive integer number of classes, got {K!r}")
+            raise ValueError(tr("K must be a positive integer number of classes, got {K!r}").format(K=K))
         K = int(K)
     y = as_labels(y, "y", n_classes=K)
     if K is None:
         K = int(y.max()) + 1 if y.size else 1
         if y.size and y.min() < 0:
-            raise ValueError(f"y contains the label {int(y.min())}, expected labels >= 0")
+            raise ValueError(tr(
+                "y contains the label {value}, expected labels >= 0").format(
+                    value=int(y.min())))
     Y = np.zeros((y.shape[0], K), dtype=dtype)
     Y[np.arange(y.shape[0]), y] = 1
     return Y

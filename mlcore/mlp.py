@@ -13,6 +13,7 @@ import numpy as np
 from ._guard import reference
 from ._validate import as_float_array, as_labels, check_callable, check_positive_int, check_scalar
 from .activations import ACTIVATIONS, identity, sigmoid, softmax
+from .i18n import tr
 from .layers import hidden_delta, layer_grads, linear_forward
 from .losses import (
     bce_with_logits,
@@ -59,20 +60,30 @@ class Cache(NamedTuple):
 
 def _check_params(params):
     if not isinstance(params, (list, tuple)):
-        raise TypeError(f"params must be a list [W1, b1, ..., WL, bL], got {type(params).__name__}")
+        raise TypeError(tr(
+            "params must be a list [W1, b1, ..., WL, bL], got {type}").format(
+                type=type(params).__name__))
     if len(params) < 2 or len(params) % 2:
-        raise ValueError(f"params has {len(params)} entries, expected an even number >= 2: [W1, b1, ..., WL, bL]")
+        raise ValueError(tr(
+            "params has {n} entries, expected an even number >= 2: [W1, b1, ..., WL, bL]").format(
+                n=len(params)))
     for i in range(0, len(params), 2):
         W, b = params[i], params[i + 1]
         l = i // 2 + 1
         if getattr(W, "ndim", None) != 2:
-            raise ValueError(f"params[{i}] (W{l}) has shape {np.shape(W)}, expected a 2-D array (D_{l - 1}, D_{l})")
+            raise ValueError(tr(
+                "params[{i}] (W{l}) has shape {shape}, expected a 2-D array (D_{value}, D_{l})").format(
+                    i=i, l=l, shape=np.shape(W), value=l - 1))
         if getattr(b, "shape", None) != (W.shape[1],):
-            raise ValueError(f"params[{i + 1}] (b{l}) has shape {np.shape(b)}, expected ({W.shape[1]},) to match W{l} {W.shape}")
+            raise ValueError(tr(
+                "params[{value}] (b{l}) has shape {shape}, expected ({W.shape[1]},) to match W{l} {W.shape}").format(
+                    value=i + 1, l=l, shape=np.shape(b), W=W))
         if i and W.shape[0] != params[i - 2].shape[1]:
             raise ValueError(
-                f"params[{i}] (W{l}) has shape {W.shape}, expected ({params[i - 2].shape[1]}, {W.shape[1]}) "
-                f"to follow W{l - 1} {params[i - 2].shape}"
+                tr(
+                "params[{i}] (W{l}) has shape {W.shape}, expected ({value}, {W.shape[1]}) to follow "
+                "W{value2} {value3}").format(
+                    i=i, l=l, W=W, value=params[i - 2].shape[1], value2=l - 1, value3=params[i - 2].shape)
             )
 
 
@@ -104,17 +115,23 @@ def backward(params, cache, delta_L, act_prime):
     _check_params(params)
     L = len(params) // 2
     if not hasattr(cache, "a") or not hasattr(cache, "z"):
-        raise TypeError(f"cache must be the Cache(a, z) returned by the forward pass, got {type(cache).__name__}")
+        raise TypeError(tr(
+            "cache must be the Cache(a, z) returned by the forward pass, got {type}").format(
+                type=type(cache).__name__))
     if len(cache.a) != L + 1 or len(cache.z) != L + 1:
         raise ValueError(
-            f"cache has {len(cache.a)} activations and {len(cache.z)} pre-activations, expected {L + 1} each "
-            f"for the {L} layers in params"
+            tr(
+            "cache has {value} activations and {value2} pre-activations, expected {value3} each for the"
+            " {L} layers in params").format(
+                value=len(cache.a), value2=len(cache.z), value3=L + 1, L=L)
         )
     check_callable(act_prime, "act_prime")
     delta = as_float_array(delta_L, "delta_L")
     expected = (np.shape(cache.a[0])[0], params[-2].shape[1])
     if delta.shape != expected:
-        raise ValueError(f"delta_L has shape {delta.shape}, expected {expected}: (N, D_L), the shape of cache.z[{L}]")
+        raise ValueError(tr(
+            "delta_L has shape {delta.shape}, expected {expected}: (N, D_L), the shape of cache.z[{L}]").format(
+                delta=delta, expected=expected, L=L))
     grads = [None] * (2 * L)
     for l in range(L, 0, -1):
         grads[2 * l - 2], grads[2 * l - 1] = layer_grads(cache.a[l - 1], delta)
@@ -161,23 +178,35 @@ class MLP:
     def __init__(self, sizes, activation="relu", head="softmax", rng=None, dtype=np.float64):
         sizes = tuple(sizes)
         if len(sizes) < 2:
-            raise ValueError(f"sizes has {len(sizes)} entries, expected at least 2 (input and output widths)")
+            raise ValueError(tr(
+                "sizes has {n} entries, expected at least 2 (input and output widths)").format(
+                    n=len(sizes)))
         self.sizes = tuple(check_positive_int(s, f"sizes[{i}]") for i, s in enumerate(sizes))
         if activation not in ACTIVATIONS:
-            raise ValueError(f"activation is {activation!r}, expected one of {sorted(ACTIVATIONS)}")
+            raise ValueError(tr(
+                "activation is {activation!r}, expected one of {value}").format(
+                    activation=activation, value=sorted(ACTIVATIONS)))
         if head not in HEADS:
-            raise ValueError(f"head is {head!r}, expected one of {list(HEADS)}")
+            raise ValueError(tr(
+                "head is {head!r}, expected one of {value}").format(
+                    head=head, value=list(HEADS)))
         if head == "softmax" and sizes[-1] < 2:
-            raise ValueError(f"sizes ends with {sizes[-1]}, a softmax head needs at least 2 outputs")
+            raise ValueError(tr(
+                "sizes ends with {value}, a softmax head needs at least 2 outputs").format(
+                    value=sizes[-1]))
         if head == "sigmoid" and sizes[-1] != 1:
-            raise ValueError(f"sizes ends with {sizes[-1]}, a sigmoid head needs exactly 1 output")
+            raise ValueError(tr(
+                "sizes ends with {value}, a sigmoid head needs exactly 1 output").format(
+                    value=sizes[-1]))
         dtype = np.dtype(dtype)
         if dtype not in (np.float32, np.float64):
-            raise TypeError(f"dtype is {dtype}, expected float32 or float64")
+            raise TypeError(tr("dtype is {dtype}, expected float32 or float64").format(dtype=dtype))
         if rng is None or isinstance(rng, (int, np.integer)):
             rng = np.random.default_rng(rng)
         elif not isinstance(rng, np.random.Generator):
-            raise TypeError(f"rng must be a numpy.random.Generator or an int seed, got {type(rng).__name__}")
+            raise TypeError(tr(
+                "rng must be a numpy.random.Generator or an int seed, got {type}").format(
+                    type=type(rng).__name__))
         self.activation, self.head, self.dtype = activation, head, dtype
         self.act, self.act_prime = ACTIVATIONS[activation]
         self.params = _init_params(self.sizes, activation, rng, dtype)
@@ -193,7 +222,9 @@ class MLP:
     def _input(self, X):
         X = as_float_array(X, "X")
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
-            raise ValueError(f"X has shape {X.shape}, expected (N, {self.sizes[0]}): one row per sample")
+            raise ValueError(tr(
+                "X has shape {X.shape}, expected (N, {self.sizes[0]}): one row per sample").format(
+                    X=X, self=self))
         if X.dtype != self.dtype:
             X = X.astype(self.dtype)
         return X
@@ -233,7 +264,9 @@ class MLP:
             y = y.reshape(-1, 1)
         if y.shape != (N, D):
             want = f"({N},) or ({N}, 1)" if D == 1 else f"({N}, {D})"
-            raise ValueError(f"y has shape {y.shape}, expected {want}: one target per row of X")
+            raise ValueError(tr(
+                "y has shape {y.shape}, expected {want}: one target per row of X").format(
+                    y=y, want=want))
         return y
 
     def _loss_from_cache(self, cache, y):
@@ -315,12 +348,15 @@ class MLP:
     def accuracy(self, X, y):
         """Fraction of correctly classified rows (classification heads only)."""
         if self.head == "identity":
-            raise ValueError("accuracy needs a classification head ('softmax' or 'sigmoid'), this MLP has 'identity'")
+            raise ValueError(tr(
+                "accuracy needs a classification head ('softmax' or 'sigmoid'), this MLP has 'identity'"))
         pred = self.predict(X)
         if self.head == "softmax":
             y = as_labels(y, "y", n_classes=self.sizes[-1], n=pred.shape[0])
         else:
             y = as_float_array(y, "y").reshape(-1)
             if y.shape != pred.shape:
-                raise ValueError(f"y has shape {y.shape}, expected {pred.shape}: one label per row of X")
+                raise ValueError(tr(
+                    "y has shape {y.shape}, expected {pred.shape}: one label per row of X").format(
+                        y=y, pred=pred))
         return float(np.mean(pred == y))

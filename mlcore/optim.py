@@ -11,6 +11,7 @@ import numpy as np
 
 from ._guard import reference
 from ._validate import as_float_array, check_positive_int, check_rng, check_scalar
+from .i18n import tr
 
 __all__ = ["gd_step", "momentum_step", "weight_decay_step", "minibatches", "train"]
 
@@ -26,9 +27,13 @@ def _as_param(p, name):
 def _check_lists(params, grads, grads_name="grads"):
     for obj, name in ((params, "params"), (grads, grads_name)):
         if not isinstance(obj, (list, tuple)):
-            raise TypeError(f"{name} must be a list of arrays, got {type(obj).__name__}")
+            raise TypeError(tr(
+                "{name} must be a list of arrays, got {type}").format(
+                    name=name, type=type(obj).__name__))
     if len(params) != len(grads):
-        raise ValueError(f"{grads_name} has {len(grads)} entries, expected {len(params)} (one per entry of params)")
+        raise ValueError(tr(
+            "{grads_name} has {n} entries, expected {n2} (one per entry of params)").format(
+                grads_name=grads_name, n=len(grads), n2=len(params)))
 
 
 def _pair(p, g, i, g_name):
@@ -36,7 +41,9 @@ def _pair(p, g, i, g_name):
     g = _as_param(g, f"{g_name}[{i}]")
     if np.shape(p) != np.shape(g):
         raise ValueError(
-            f"{g_name}[{i}] has shape {np.shape(g)}, expected {np.shape(p)} (the shape of params[{i}])"
+            tr(
+            "{g_name}[{i}] has shape {shape}, expected {shape2} (the shape of params[{i}])").format(
+                g_name=g_name, i=i, shape=np.shape(g), shape2=np.shape(p))
         )
     return p, g
 
@@ -130,10 +137,15 @@ def minibatches(X, y, batch_size, rng):
     X = np.asarray(X)
     y = np.asarray(y)
     if X.ndim == 0 or y.ndim == 0:
-        raise ValueError(f"X has shape {X.shape} and y has shape {y.shape}, expected one row per sample in each")
+        raise ValueError(tr(
+            "X has shape {X.shape} and y has shape {y.shape}, expected one row per sample in each").format(
+                X=X, y=y))
     if X.shape[0] != y.shape[0]:
         raise ValueError(
-            f"y has shape {y.shape}, expected {X.shape[0]} rows: one target per row of X (X has shape {X.shape})"
+            tr(
+            "y has shape {y.shape}, expected {X.shape[0]} rows: one target per row of X (X has shape "
+            "{X.shape})").format(
+                y=y, X=X)
         )
     batch_size = check_positive_int(batch_size, "batch_size")
     check_rng(rng)
@@ -187,7 +199,7 @@ def train(model, X, y, *, epochs=100, lr=0.1, batch_size=None, momentum=0.0, rng
         and a classification head.
     """
     if not hasattr(model, "params") or not hasattr(model, "loss_and_grads"):
-        raise TypeError("model must have params and loss_and_grads(X, y), like mlcore.MLP")
+        raise TypeError(tr("model must have params and loss_and_grads(X, y), like mlcore.MLP"))
     epochs = check_positive_int(epochs, "epochs")
     lr = check_scalar(lr, "lr", minimum=0.0)
     momentum = check_scalar(momentum, "momentum", minimum=0.0, maximum=1.0, strict_max=True)
@@ -195,14 +207,20 @@ def train(model, X, y, *, epochs=100, lr=0.1, batch_size=None, momentum=0.0, rng
         batch_size = check_positive_int(batch_size, "batch_size")
         check_rng(rng)
     if on_epoch is not None and not callable(on_epoch):
-        raise TypeError(f"on_epoch must be a function on_epoch(epoch, history), got {type(on_epoch).__name__}")
+        raise TypeError(tr(
+            "on_epoch must be a function on_epoch(epoch, history), got {type}").format(
+                type=type(on_epoch).__name__))
     if progress not in ("auto", True, False):
-        raise ValueError(f"progress is {progress!r}, expected 'auto', True or False")
+        raise ValueError(tr(
+            "progress is {progress!r}, expected 'auto', True or False").format(
+                progress=progress))
     show = progress is True or (progress == "auto" and not _quiet())
     X = np.asarray(X)
     y = np.asarray(y)
     if X.shape[:1] != y.shape[:1]:
-        raise ValueError(f"y has shape {y.shape}, expected {X.shape[0]} rows: one target per row of X {X.shape}")
+        raise ValueError(tr(
+            "y has shape {y.shape}, expected {X.shape[0]} rows: one target per row of X {X.shape}").format(
+                y=y, X=X))
     track_acc = hasattr(model, "accuracy") and getattr(model, "head", None) in ("softmax", "sigmoid")
     history = {"loss": []}
     if track_acc:
