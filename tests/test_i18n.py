@@ -342,3 +342,37 @@ def test_set_language_switches_and_rejects_unknown():
         mlcore.set_language("en")
     with pytest.raises(ValueError, match="code is 'fr'"):
         mlcore.set_language("fr")
+
+
+# --------------------------------------------------------------------------------------------------------
+# The README's Chinese section: a Binder link and a Learn command that open the first Chinese notebook
+# --------------------------------------------------------------------------------------------------------
+
+ZH_FIRST = "zh/notebooks/00_start_here/00_start_here.ipynb"
+
+
+def _zh_section():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"^## 中文版.*?(?=^## )", readme, re.S | re.M)
+    assert match, "README.md needs a section '## 中文版' for Chinese learners"
+    return readme, match.group(0)
+
+
+def test_readme_chinese_section_opens_the_first_chinese_notebook():
+    from urllib.parse import parse_qs, urlsplit
+
+    from browser_util import learn_command
+
+    readme, section = _zh_section()
+    links = re.findall(r"\((https://mybinder\.org/v2/gh/\S+)\)", section)
+    assert len(links) == 1, "one Binder link in the Chinese section"
+    declared = re.findall(r"<!-- github-repository: ([\w.-]+/[\w.-]+) -->", readme)[0]
+    url = urlsplit(links[0])
+    assert url.path == f"/v2/gh/{declared}/HEAD"
+    assert parse_qs(url.query)["urlpath"] == [f"lab/tree/{ZH_FIRST}"]
+    assert (ROOT / ZH_FIRST).is_file()
+    command = re.search(r"```bash\n(.+?)\n```", section, re.S).group(1).strip()
+    english = learn_command(ROOT / "README.md")
+    # the same install and learner settings as the English Learn command, only the notebook differs
+    assert command == english.replace("notebooks/00_start_here/00_start_here.ipynb", ZH_FIRST)
+    assert command.endswith(ZH_FIRST) and english != command
