@@ -310,6 +310,31 @@ def test_the_reference_cannot_be_reached_around_the_guard(trick):
         assert np.array_equal(fresh.resolve("_after", name="_after"), [-1.0, -1.0])
 
 
+def test_a_function_of_the_graders_own_is_called_back_and_cannot_stall_the_grader(runner):
+    """A case's function that is not on the allow-list (a spec's test function) runs in the grader on plain
+    data when the learner's code calls it; calling it forever still ends at the call's timeout."""
+    _answer(runner, "def apply(f, x):\n    return f(x) + 1\n\ndef spin(f, x):\n    while True:\n        f(x)\n")
+    assert np.array_equal(runner.resolve("apply", name="apply")(lambda t: t ** 3, np.arange(3.0)), [1.0, 2.0, 9.0])
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        runner.resolve("spin", name="spin")(lambda t: t, np.ones(2))
+    assert time.monotonic() - started < 3 * runner.call_timeout
+
+
+def test_central_difference_is_graded_with_its_spec_functions_called_back(runner):
+    """nb00's cases pass np.sin, np.exp, np.tanh (by name) and the spec's own cubic (called back)."""
+    _answer(runner, "def central_difference(f, x, h=1e-5):\n    return (f(x + h) - f(x - h)) / (2 * h)\n")
+    calls = [("central_difference", "central_difference", False), ("central_difference", "central_difference", True)]
+    assert grade_calls(runner, calls, SEED).passed
+    wrong = "def central_difference(f, x, h=1e-5):\n    return (f(x + h) - f(x - h)) / h\n"
+    _answer(runner, wrong)
+    namespace = {}
+    exec(wrong, namespace)
+    with pytest.raises(GradingError) as in_kernel:
+        check("central_difference", namespace["central_difference"], seed=SEED)
+    assert grade_calls(runner, calls, SEED).mistakes == in_kernel.value.mistakes
+
+
 def test_an_endless_loop_and_os_exit_fail_one_check_and_the_run_goes_on(runner):
     _answer(runner, """
 def mse(y, y_hat):

@@ -219,7 +219,7 @@ class Runner:
             while left:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
-                    raise _Gone(True, f"no reply within {timeout:g} s")
+                    raise _Gone(True, "no reply in time")
                 chunk = os.read(fd, min(left, 1 << 20))
                 if not chunk:
                     code = process.wait()
@@ -238,11 +238,15 @@ class Runner:
             raise _Gone(False, f"the process ended with exit code {code}") from None
 
     def _request(self, header, buffers=(), *, timeout, on_callback=None):
-        """Send one request and return its reply; kill the child when it times out, dies or garbles."""
+        """Send one request and return its reply; kill the child when it times out, dies or garbles.
+
+        ``timeout`` covers the whole request, callbacks included (a child asking for callbacks forever times out).
+        """
+        deadline = time.monotonic() + timeout
         try:
             self._send(header, buffers)
             while True:
-                reply, data = self._receive(timeout)
+                reply, data = self._receive(max(deadline - time.monotonic(), 0.0))
                 if reply.get("op") != "callback":
                     return reply, data
                 answer = on_callback(reply, data) if on_callback else {"error": None, "result": None}
@@ -395,5 +399,5 @@ _learner_warnings = {}
 def _warning_class(name):
     if name in _WARNINGS:
         return _WARNINGS[name]
-    safe = name if name.isidentifier() else "LearnerWarning"
+    safe = name[:100] if name[:100].isidentifier() and len(_learner_warnings) < wire.MAX_CLASSES else "LearnerWarning"
     return _learner_warnings.setdefault(safe, type(safe, (UserWarning,), {"__module__": "learner"}))

@@ -50,6 +50,7 @@ MAX_TEXT = 2000  # characters kept of a repr, a message or a string the learner 
 MAX_ITER = 10_000  # items drained from a returned generator
 NUMERIC_KINDS = "biufc"  # bool, int, uint, float, complex: the only dtypes an array may have on the wire
 BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
+MAX_CLASSES = 1000  # classes made after names the child sends (opaque values, exceptions); then a generic one
 
 
 class WireError(ValueError):
@@ -228,6 +229,8 @@ _opaque_types = {}
 def opaque_type(name):
     """A subclass of :class:`Opaque` called ``name`` (so a message can say "returned a Foo")."""
     name = _identifier(name, "object")
+    if name not in _opaque_types and len(_opaque_types) >= MAX_CLASSES:
+        name = "object"
     if name not in _opaque_types:
         _opaque_types[name] = type(name, (Opaque,), {"__module__": "learner"})
     return _opaque_types[name]
@@ -420,6 +423,8 @@ def learner_exception_type(name):
     name = _identifier(name, "LearnerError")
     if name in _SAFE_EXCEPTIONS:
         return _SAFE_EXCEPTIONS[name]
+    if name not in _learner_exceptions and len(_learner_exceptions) >= MAX_CLASSES:
+        name = "LearnerError"
     if name not in _learner_exceptions:
         _learner_exceptions[name] = type(name, (Exception,), {"__module__": "learner"})
     return _learner_exceptions[name]
