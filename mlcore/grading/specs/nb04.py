@@ -30,6 +30,7 @@ from mlcore import activations as _act
 from mlcore._guard import reference
 from mlcore.grading.exercise import Exercise, Mistake, size_plan
 from mlcore.grading.specs.plain import PRIMES, sigmoid
+from mlcore.i18n import tr
 from mlcore.layers import hidden_delta as _hidden_delta
 from mlcore.layers import layer_grads as _layer_grads
 from mlcore.mlp import Cache
@@ -251,14 +252,15 @@ def collect_grads(grads):
     if grads is None:
         return None
     if not isinstance(grads, (list, tuple)):
-        what = f"an array of shape {grads.shape}" if isinstance(grads, np.ndarray) else f"a {type(grads).__name__}"
-        raise TypeError(
-            f"the gradients should come back as a list [dW1, db1, ..., dWL, dbL], one array per entry of "
-            f"params, but the function returned {what}"
-        )
+        what = (tr("an array of shape {shape}{kind}").format(shape=grads.shape, kind="") if isinstance(grads, np.ndarray)
+                else tr("a {type}").format(type=type(grads).__name__))
+        raise TypeError(tr(
+            "the gradients should come back as a list [dW1, db1, ..., dWL, dbL], one array per entry of "
+            "params, but the function returned {what}").format(what=what))
     if len(grads) > len(SLOTS):
-        raise TypeError(f"the function returned {len(grads)} gradients; a network of at most {MAX_LAYERS} "
-                        f"layers has at most {len(SLOTS)} parameters")
+        raise TypeError(tr("the function returned {n} gradients; a network of at most {layers} "
+                           "layers has at most {slots} parameters").format(
+            n=len(grads), layers=MAX_LAYERS, slots=len(SLOTS)))
     return (tuple(grads) + (np.zeros(0),) * (len(SLOTS) - len(grads)),)
 
 

@@ -47,17 +47,18 @@ MAX_ENTRIES = 6
 
 def _slots(values):
     if len(values) > MAX_ENTRIES:
-        raise TypeError(f"the function returned {len(values)} entries for at most {MAX_ENTRIES} parameters")
+        raise TypeError(tr("the function returned {n} entries for at most {most} parameters").format(
+            n=len(values), most=MAX_ENTRIES))
     values = list(values)
     return tuple(values) + (np.zeros(0),) * (MAX_ENTRIES - len(values))
 
 
 def _kind(value):
     if isinstance(value, (list, tuple)):
-        return f"a {type(value).__name__} of {len(value)} values"
+        return tr("a {type} of {n} values").format(type=type(value).__name__, n=len(value))
     if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
-    return f"a {type(value).__name__}"
+        return tr("an array of shape {shape}{kind}").format(shape=value.shape, kind="")
+    return tr("a {type}").format(type=type(value).__name__)
 
 
 def collect_list(values, name="gd_step"):
@@ -66,8 +67,9 @@ def collect_list(values, name="gd_step"):
     if values is None:
         return None
     if not isinstance(values, (list, tuple)):
-        hint = ": wrap it in list(...)" if hasattr(values, "__next__") else ""
-        raise TypeError(f"{name} should return a list of arrays, one per parameter, but returned {_kind(values)}{hint}")
+        hint = tr(": wrap it in list(...)") if hasattr(values, "__next__") else ""
+        raise TypeError(tr("{name} should return a list of arrays, one per parameter, but returned {what}{hint}").format(
+            name=name, what=_kind(values), hint=hint))
     return (_slots(values),)
 
 
@@ -78,9 +80,9 @@ def collect_pair(result):
     ok = isinstance(result, (list, tuple)) and len(result) == 2
     if not (ok and all(isinstance(part, (list, tuple)) for part in result)):
         raise TypeError(
-            "momentum_step should return a pair (new_params, new_velocity) of two lists, one array per "
-            f"parameter in each, but returned {_kind(result)}"
-            + (f" (of {_kind(result[0])} and {_kind(result[1])})" if ok else "")
+            tr("momentum_step should return a pair (new_params, new_velocity) of two lists, one array per "
+               "parameter in each, but returned {what}").format(what=_kind(result))
+            + (tr(" (of {first} and {second})").format(first=_kind(result[0]), second=_kind(result[1])) if ok else "")
         )
     params, velocity = result
     return (_slots(params), _slots(velocity))
