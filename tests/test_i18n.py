@@ -376,3 +376,29 @@ def test_readme_chinese_section_opens_the_first_chinese_notebook():
     # the same install and learner settings as the English Learn command, only the notebook differs
     assert command == english.replace("notebooks/00_start_here/00_start_here.ipynb", ZH_FIRST)
     assert command.endswith(ZH_FIRST) and english != command
+
+
+def test_chinese_figures_have_their_glyphs(tmp_path):
+    """With the language set to Chinese, matplotlib finds a font with Chinese glyphs (.ci/run installs
+    Debian's fonts-wqy-microhei) and draws a Chinese title and Latin maths symbols without a missing glyph."""
+    import warnings
+
+    import matplotlib
+
+    from mlcore import i18n
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    saved = list(matplotlib.rcParams["font.family"])
+    try:
+        name = i18n.use_cjk_fonts()
+        assert name in i18n.CJK_FONTS, "no Chinese font: install fonts-wqy-microhei (bash .ci/run does)"
+        fig, ax = plt.subplots()
+        ax.set_title("用你的梯度训练的线性回归：ŷ, λ_max, ∂L/∂w")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "Glyph ... missing from font" would be a warning
+            fig.savefig(tmp_path / "zh.png")
+        plt.close(fig)
+    finally:
+        matplotlib.rcParams["font.family"] = saved
