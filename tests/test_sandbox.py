@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
@@ -198,3 +199,53 @@ def test_no_sandbox_is_written_into_the_report(tmp_path):
     result = grade_class(tmp_path, ["t1"], workers=1, progress=False, log=lambda *a: None, no_sandbox=True)
     assert result.rows and all(NOT_SANDBOXED in row["flags"] for row in result.rows)
     assert "WITHOUT the sandbox" in summary(result)
+
+
+def test_only_autograde_runs_the_sandboxed_kernel():
+    """Validate (the learners' toolbar button) and the learners' JupyterLab keep nbgrader's plain kernels."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(Path(__file__).resolve().parent.parent)).load_config()
+    assert "instructor.kernel.SandboxedExecute" in config.Autograde.autograde_preprocessors
+    assert config.Autograde.sanitize_preprocessors[0] == "instructor.structure.StructureCheck"
+    for section in ("Validator", "Execute", "ExecutePreprocessor", "NotebookClient", "KernelManager"):
+        assert "kernel_manager_class" not in config.get(section, {}) and "preprocessors" not in config.get(section, {})
+
+
+def test_a_notebook_kernel_runs_sandboxed(course):
+    """The kernel autograde starts: no network, no course secrets, writes stay in its scratch copy, and what it
+    tried is reported to the grader."""
+    import nbformat
+    from nbclient import NotebookClient
+    from traitlets.config import Config
+
+    from instructor.kernel import SandboxKernelManager
+
+    root, work = course
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(textwrap.dedent(f"""
+        import os, socket
+        print("secret visible:", os.path.exists({str(root / "solutions")!r}))
+        try:
+            open({str(root / "solutions" / "01_mse" / "01_mse.ipynb")!r})
+        except OSError:
+            pass
+        try:
+            socket.create_connection(("1.1.1.1", 53), timeout=2)
+            print("network: yes")
+        except OSError:
+            print("network: no")
+        open("scratch.txt", "w").write("x")
+    """))]
+    config = Config()
+    config.CourseDirectory.root = str(root)
+    client = NotebookClient(nb, kernel_name="python3", timeout=120, kernel_manager_class=SandboxKernelManager,
+                            resources={"metadata": {"path": str(work)}}, config=config)
+    managers = []
+    create = client.create_kernel_manager
+    client.create_kernel_manager = lambda: managers.append(create()) or managers[-1]
+    client.execute()
+    text = "".join(o.get("text", "") for o in nb.cells[0].outputs)
+    assert "secret visible: False" in text and "network: no" in text, nb.cells[0].outputs
+    assert not (work / "scratch.txt").exists()  # the kernel wrote into its scratch copy
+    assert any(what == "opened a course file it must not see" for what, _ in managers[0].sandbox_reports)
