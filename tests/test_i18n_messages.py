@@ -16,6 +16,7 @@ import mlcore
 from instructor import translate
 from mlcore import i18n
 from mlcore.grading import GradingError, check
+from mlcore.grading.check import wrap
 from mlcore.grading.messages import mistakes_in, pass_line, pass_pattern
 from test_catalogue import CATALOGUE, checks_of, learner_namespace, restored_modules  # noqa: F401
 
@@ -73,6 +74,19 @@ def test_passing_check_prints_a_chinese_pass_line(capsys):
     out = capsys.readouterr().out
     assert pass_pattern("mse_grad", False).search(out) and CHINESE.search(out)
     assert "passed" not in out
+
+
+def test_chinese_lines_wrapped_to_the_dialog_width():
+    """The Validate dialog shows lines unwrapped: a Chinese line (no spaces, characters two columns wide) is cut
+    at half the width, its tag kept whole; English lines are wrapped as before."""
+    chinese = "导数" * 80 + " [mistake: factor]"
+    lines = wrap(chinese, 100)
+    assert "".join(lines).replace(" [mistake: factor]", "") == "导数" * 80
+    assert all(len(line) <= 50 for line in lines) and lines[-1].endswith("[mistake: factor]")
+    english = "lengthy " * 30 + "[mistake: factor]"
+    lines = wrap(english, 100)
+    assert " ".join(lines).split() == english.split() and lines[-1].endswith("[mistake: factor]")
+    assert max(len(line) for line in lines) > 50 and all(len(line) <= 100 for line in lines)
 
 
 def test_untranslated_and_empty_messages_pass_through():

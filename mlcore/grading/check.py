@@ -20,6 +20,7 @@ import contextlib
 import copy
 import io
 import os
+import re
 import textwrap
 import warnings
 
@@ -38,6 +39,7 @@ SEED_VARIABLE = "MLCORE_GRADING_SEED"
 FLOAT32_EPS = float(np.finfo(np.float32).eps)
 SLACK_FACTOR = 30  # float32 arithmetic inside a function rounds many times, not just its inputs
 WIDTH = 100  # nbgrader's Validate dialog shows each line unwrapped in a box about 920 px wide
+_WIDE = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")  # Chinese: two columns a character, no spaces
 
 
 class GradingError(AssertionError):
@@ -210,15 +212,20 @@ def _failure_message(exercise, runs, found, seed, hidden):
 
 def wrap(text, width=None):
     """``text``'s lines wrapped at ``width`` characters (WIDTH by default), a ``[mistake: key]`` tag kept whole
-    at the end of its line (never split from its key) and long words never broken."""
+    at the end of its line (never split from its key) and long words never broken; a line with Chinese in it
+    gets half as many characters (each is two columns wide) and breaks inside a run of Chinese."""
     width = width or WIDTH
     out = []
     for line in text.splitlines():
         found = mistakes_in(line)
         mark = tag(found[-1]) if found and line.endswith(tag(found[-1])) else ""
         body = line[: len(line) - len(mark)].rstrip() if mark else line
-        pieces = textwrap.wrap(body, width, break_long_words=False, break_on_hyphens=False) or [""]
-        if mark and len(pieces[-1]) + 1 + len(mark) <= width:
+        # A Chinese line has no spaces to break at and twice as wide characters: half the characters a line,
+        # broken inside a run of Chinese.
+        wide = bool(_WIDE.search(body))
+        fits = width // 2 if wide else width
+        pieces = textwrap.wrap(body, fits, break_long_words=wide, break_on_hyphens=False) or [""]
+        if mark and len(pieces[-1]) + 1 + len(mark) <= fits:
             pieces[-1] = f"{pieces[-1]} {mark}"
         elif mark:
             pieces.append(mark)
