@@ -148,19 +148,20 @@ def _with_answers(released, answers):
 
 
 def _material(course, a):
-    """(released notebook, the solution's answers by grade_id, {test cell: points}, the test cell after the
-    last answer cell or None) of assignment ``a``."""
+    """(released notebook, the solution's answers by grade_id, {test cell: points}, the last answer cell and
+    the test cell after it (None when there is none)) of assignment ``a``."""
     released = nbformat.read(str(course.folder("release", a, f"{a}.ipynb")), as_version=4)
     source = course.folder("source", a, f"{a}.ipynb")
     correct = _solution_answers(nbformat.read(str(source), as_version=4)) if source.exists() else {}
     points = graded_points(released)
     ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in released.cells]
     answers = answer_ids(released)
-    after = ids[ids.index(answers[-1]) + 1:] if answers else []
-    return released, correct, points, next((i for i in after if i in points), None)
+    last = answers[-1] if answers else None
+    after = ids[ids.index(last) + 1:] if last else []
+    return released, correct, points, (last, next((i for i in after if i in points), None))
 
 
-def _submission(a, kind, correct, points, last_test, variants):
+def _submission(a, kind, correct, points, last, variants):
     """What a submission of ``kind`` holds and should be graded as: ``(expect, answers, file name, extra)``.
 
     ``answers`` fill answer cells by grade_id; ``file name`` is None when no notebook is handed in.
@@ -181,12 +182,11 @@ def _submission(a, kind, correct, points, last_test, variants):
         expect["mistakes"] = v["mistakes"]
         if v["points"] is not None:
             expect["points"] = {k: float(v["points"].get(k, points[k])) for k in points}
-    elif kind in _BREAKERS:
-        last = list(answers)[-1]  # the answers come in notebook order
-        before, after = _BREAKERS[kind]
-        answers[last] = before + answers[last].strip("\n") + after
-        if kind == "timeout" and last_test:
-            expect["points"][last_test] = 0.0
+    elif kind in _BREAKERS and last[0]:
+        (cell, test), (before, after) = last, _BREAKERS[kind]
+        answers[cell] = before + answers.get(cell, "").strip("\n") + after
+        if kind == "timeout" and test:
+            expect["points"][test] = 0.0
         if kind != "sys_exit":
             expect["status"] = NEEDS_MANUAL
         if kind == "os_exit":
@@ -242,8 +242,8 @@ def make_class(course_dir, n_students, seed=0, assignments=None, variants=None, 
     for student, kinds in plan.items():
         out["students"][student] = {}
         for a, kind in kinds.items():
-            released, correct, points, last_test = material[a]
-            expect, answers, name = _submission(a, kind, correct, points, last_test, variants.get(a, {}))
+            released, correct, points, last = material[a]
+            expect, answers, name = _submission(a, kind, correct, points, last, variants.get(a, {}))
             _write(course.folder("submitted", student, a), released, answers, name)
             out["students"][student][a] = expect
     (course.root / PLAN_FILE).write_text(json.dumps(out, indent=1, sort_keys=True))
