@@ -25,13 +25,6 @@ SEED = 20240601  # the same cases in both languages, so the same mistakes are fo
 PER_NOTEBOOK = 10  # wrong answers sampled per notebook, one per mistake key, spread over the catalogue
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    """Whatever a test sets, the next one starts in English (the language is process-wide state)."""
-    yield
-    mlcore.set_language("en")
-
-
 def fields(text):
     """The str.format fields of a message ({name}, {value:.4g}), as a sorted set."""
     return sorted({f"{name}:{spec}" for _, name, spec, _ in string.Formatter().parse(text) if name is not None})
@@ -153,7 +146,7 @@ def test_wrong_answer_diagnosed_in_chinese_with_the_english_keys(assignment, nam
 
 
 def test_language_does_not_leak_into_the_next_test():
-    """Runs after tests that switch to Chinese (file order): the autouse fixture put English back."""
+    """Runs after tests that switch to Chinese (file order): tests/conftest.py put English back."""
     assert i18n.language() == "en" and i18n.tr("{name}: passed {count} checks") == "{name}: passed {count} checks"
 
 
