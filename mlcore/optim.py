@@ -163,6 +163,42 @@ def _quiet():
     return bool(os.environ.get("NBGRADER_EXECUTION")) or "pytest" in sys.modules
 
 
+def _train_inputs(model, X, y, epochs, lr, batch_size, momentum, rng, on_epoch, progress):
+    """Check :func:`train`'s arguments; return them converted, ``(X, y, epochs, lr, batch_size, momentum,
+    show)`` (``show``: print progress lines)."""
+    if not hasattr(model, "params") or not hasattr(model, "loss_and_grads"):
+        raise TypeError(tr("model must have params and loss_and_grads(X, y), like mlcore.MLP"))
+    epochs = check_positive_int(epochs, "epochs")
+    lr = check_scalar(lr, "lr", minimum=0.0)
+    momentum = check_scalar(momentum, "momentum", minimum=0.0, maximum=1.0, strict_max=True)
+    if batch_size is not None:
+        batch_size = check_positive_int(batch_size, "batch_size")
+        check_rng(rng)
+    if on_epoch is not None and not callable(on_epoch):
+        raise TypeError(tr(
+            "on_epoch must be a function on_epoch(epoch, history), got {type}").format(
+                type=type(on_epoch).__name__))
+    if progress not in ("auto", True, False):
+        raise ValueError(tr(
+            "progress is {progress!r}, expected 'auto', True or False").format(
+                progress=progress))
+    show = progress is True or (progress == "auto" and not _quiet())
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if X.shape[:1] != y.shape[:1]:
+        raise ValueError(tr(
+            "y has shape {y.shape}, expected {X.shape[0]} rows: one target per row of X {X.shape}").format(
+                y=y, X=X))
+    return X, y, epochs, lr, batch_size, momentum, show
+
+
+def _print_progress(epoch, epochs, history, elapsed, always):
+    # "auto" prints only once a run has taken more than two seconds.
+    if always or elapsed > 2.0:
+        acc = f"  accuracy {history['accuracy'][-1]:.3f}" if "accuracy" in history else ""
+        print(f"epoch {epoch}/{epochs}  loss {history['loss'][-1]:.4f}{acc}  ({elapsed:.1f} s)")
+
+
 def train(model, X, y, *, epochs=100, lr=0.1, batch_size=None, momentum=0.0, rng=None,
           on_epoch=None, progress="auto"):
     r"""Train ``model`` by (mini-batch) gradient descent and record the loss after every epoch.
@@ -198,29 +234,8 @@ def train(model, X, y, *, epochs=100, lr=0.1, batch_size=None, momentum=0.0, rng
         ``"accuracy"``: training accuracy after each epoch, when the model has ``accuracy``
         and a classification head.
     """
-    if not hasattr(model, "params") or not hasattr(model, "loss_and_grads"):
-        raise TypeError(tr("model must have params and loss_and_grads(X, y), like mlcore.MLP"))
-    epochs = check_positive_int(epochs, "epochs")
-    lr = check_scalar(lr, "lr", minimum=0.0)
-    momentum = check_scalar(momentum, "momentum", minimum=0.0, maximum=1.0, strict_max=True)
-    if batch_size is not None:
-        batch_size = check_positive_int(batch_size, "batch_size")
-        check_rng(rng)
-    if on_epoch is not None and not callable(on_epoch):
-        raise TypeError(tr(
-            "on_epoch must be a function on_epoch(epoch, history), got {type}").format(
-                type=type(on_epoch).__name__))
-    if progress not in ("auto", True, False):
-        raise ValueError(tr(
-            "progress is {progress!r}, expected 'auto', True or False").format(
-                progress=progress))
-    show = progress is True or (progress == "auto" and not _quiet())
-    X = np.asarray(X)
-    y = np.asarray(y)
-    if X.shape[:1] != y.shape[:1]:
-        raise ValueError(tr(
-            "y has shape {y.shape}, expected {X.shape[0]} rows: one target per row of X {X.shape}").format(
-                y=y, X=X))
+    X, y, epochs, lr, batch_size, momentum, show = _train_inputs(
+        model, X, y, epochs, lr, batch_size, momentum, rng, on_epoch, progress)
     track_acc = hasattr(model, "accuracy") and getattr(model, "head", None) in ("softmax", "sigmoid")
     history = {"loss": []}
     if track_acc:
@@ -243,10 +258,7 @@ def train(model, X, y, *, epochs=100, lr=0.1, batch_size=None, momentum=0.0, rng
         if track_acc:
             history["accuracy"].append(model.accuracy(X, y))
         if show and (epoch % every == 0 or epoch == epochs):
-            elapsed = time.perf_counter() - t0
-            if progress is True or elapsed > 2.0:
-                acc = f"  accuracy {history['accuracy'][-1]:.3f}" if track_acc else ""
-                print(f"epoch {epoch}/{epochs}  loss {history['loss'][-1]:.4f}{acc}  ({elapsed:.1f} s)")
+            _print_progress(epoch, epochs, history, time.perf_counter() - t0, always=progress is True)
         if on_epoch is not None and on_epoch(epoch, history) is True:
             break
     return history
