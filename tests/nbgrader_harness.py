@@ -80,25 +80,23 @@ def grade_id(cell):
 
 def answer_cells(nb):
     """Map grade_id -> cell for every autograded answer cell (nbgrader ``solution`` and not ``grade``)."""
-    return {
-        grade_id(c): c
-        for c in nb.cells
-        if nbgrader_meta(c).get("solution") and not nbgrader_meta(c).get("grade")
-    }
+    from nbgrader.utils import is_grade, is_solution
+
+    return {grade_id(c): c for c in nb.cells if is_solution(c) and not is_grade(c)}
 
 
 def graded_cells(nb):
     """Map grade_id -> cell for every autograder test cell (``grade`` code cells), in notebook order."""
-    return {
-        grade_id(c): c
-        for c in nb.cells
-        if nbgrader_meta(c).get("grade") and c.cell_type == "code"
-    }
+    from nbgrader.utils import is_grade
+
+    return {grade_id(c): c for c in nb.cells if is_grade(c) and c.cell_type == "code"}
 
 
 def total_points(nb):
     """Sum of the points of the notebook's graded cells."""
-    return sum(float(nbgrader_meta(c).get("points", 0)) for c in nb.cells if nbgrader_meta(c).get("grade"))
+    from nbgrader.utils import is_grade
+
+    return sum(float(nbgrader_meta(c).get("points", 0)) for c in nb.cells if is_grade(c))
 
 
 def cell_text(cell):
