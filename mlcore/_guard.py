@@ -9,6 +9,8 @@ enough.
 import contextlib
 import functools
 
+from mlcore.i18n import tr
+
 _blocked = set()  # names whose reference refuses to run right now
 
 
@@ -30,8 +32,8 @@ def reference(name):
         def guarded(*args, **kwargs):
             if name in _blocked:
                 raise ReferenceBlocked(
-                    f"use your own implementation of {name}: the check is grading your code, "
-                    f"so mlcore's reference {name} is switched off while it runs."
+                    tr("use your own implementation of {name}: the check is grading your code, "
+                       "so mlcore's reference {name} is switched off while it runs.").format(name=name)
                 )
             return fn(*args, **kwargs)
 
