@@ -24,6 +24,8 @@ from pathlib import Path
 
 import nbformat
 
+from mlcore.grading.messages import mistakes_in
+
 REPO = Path(__file__).resolve().parents[1]
 BINDER = REPO / "binder"
 # Where the notebooks are read from: the repository, unless a developer points the tests at another course
@@ -121,7 +123,8 @@ def unexpected_errors(nb, solution=None):
 
     An error comes from an unfilled answer when it is the answer's ``NotImplementedError``, when its
     message or traceback names ``NotImplementedError`` (a check reporting that the function it called is
-    not written yet, an exception chained to one), or when it is a ``NameError`` for a name that an answer
+    not written yet, an exception chained to one), when a check tags it ``[mistake: not_implemented]`` (a
+    self-check question still answered ``None``), or when it is a ``NameError`` for a name that an answer
     cell binds in the ``solution`` notebook (the released answer cell only raises, so the name is never
     bound). Anything else - a ``TypeError`` in a demo, a broken import - is unexpected. The solution
     notebook running without any error (tested too) backs this up: the two versions differ only in the
@@ -131,6 +134,8 @@ def unexpected_errors(nb, solution=None):
     unexpected = []
     for index, ename, evalue, tb in error_outputs(nb):
         if ename == "NotImplementedError" or "NotImplementedError" in evalue or "NotImplementedError" in tb:
+            continue
+        if ename == "GradingError" and "not_implemented" in mistakes_in(evalue):
             continue
         missing = re.match(r"name '(\w+)' is not defined", evalue)
         if ename == "NameError" and missing and missing.group(1) in answers:
