@@ -295,6 +295,10 @@ def readable_dirs():
 
 def _env(home, tmp, extra):
     env = allowed_env(os.environ)
+    # One BLAS/OpenMP thread unless told otherwise: a many-core grader would otherwise start a thread per
+    # core in every kernel, against the sandbox's process limit.
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(name, "1")
     bindir = os.path.dirname(sys.executable)
     env.update({"HOME": home, "TMPDIR": tmp, "USER": "learner", "PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin",
                 "PYTHONNOUSERSITE": "1", "MPLCONFIGDIR": f"{home}/.config/matplotlib"})
