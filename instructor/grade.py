@@ -339,7 +339,8 @@ def grade_class(course_dir, assignments=None, *, workers=2, db_url=None, timeout
     if plan.todo:
         t_grading = time.perf_counter()
         _enter_students(course, plan.todo)
-        with cluster.connect(cluster.scheduler_address(scheduler), workers, log=log) as client:
+        students = len({s for s, _ in plan.todo})  # no more local worker processes than students
+        with cluster.connect(cluster.scheduler_address(scheduler), min(workers, students), log=log) as client:
             events = run_workers(client, course, plan.todo, notebooks, timeout=timeout, sandboxed=sandboxed)
             errors = _record(events, records, plan, progress, save=lambda: save_manifest(course.root, manifest))
         for student, a in plan.todo:
