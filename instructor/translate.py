@@ -520,7 +520,8 @@ def messages_template(lang, root=ROOT):
     for filename, lineno, message, comments, context in extract_from_dir(
             package, method_map=[("**.py", "python")], keywords=MESSAGE_KEYWORDS, comment_tags=("TRANSLATORS:",),
             strip_comment_tags=True):
-        catalog.add(message, locations=[(f"mlcore/{filename}", lineno)], auto_comments=comments,
+        # The file only, no line number: an edit elsewhere in a module must not make the catalogue stale.
+        catalog.add(message, locations=[(f"mlcore/{filename}", None)], auto_comments=comments,
                     context=context)
     for where, text in spec_texts():
         catalog.add(text, locations=[(where, None)])
