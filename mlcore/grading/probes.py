@@ -272,7 +272,7 @@ def _other_derivative(fn):
     if name not in _DERIVATIVES:
         return None
     other = _DERIVATIVES[(_DERIVATIVES.index(name) + 1) % len(_DERIVATIVES)]
-    return getattr(activations, other), f"{other} in place of {name}"
+    return getattr(activations, other), tr("{other} in place of {name}").format(other=other, name=name)
 
 
 def perturbations(case):
@@ -281,16 +281,17 @@ def perturbations(case):
     rng = np.random.default_rng(7)
     for name, value in case.items():
         if _float_array(value) or _float_list(value):
-            found.append((name, f"{name} changed", _with(case, **{name: _map(value, lambda a: _redrawn(a, rng))})))
+            found.append((name, tr("{name} changed").format(name=name), _with(case, **{name: _map(value, lambda a: _redrawn(a, rng))})))
         elif _float_scalar(value):
             new = value * 1.37 + (0.11 if value == 0 else 0.0)
             if 0 < value < 1:  # a learning rate or a momentum: a clear change that stays in (0, 1)
                 new = 3 * value if value < 0.3 else 0.5 * (1 + value)
-            found.append((name, f"{name} = {new:.3g} in place of {value:.3g}", _with(case, **{name: new})))
+            found.append((name, tr("{name} = {new:.3g} in place of {value:.3g}").format(name=name, new=new, value=value),
+                          _with(case, **{name: new})))
         elif isinstance(value, np.ndarray) and value.dtype.kind in "iu" and value.size > 1:
             new = np.roll(value, 1)
             if not np.array_equal(new, value):
-                found.append((name, f"{name} rolled by one place", _with(case, **{name: new})))
+                found.append((name, tr("{name} rolled by one place").format(name=name), _with(case, **{name: new})))
         elif callable(value):
             other = _other_derivative(value)
             if other is not None:
