@@ -276,7 +276,8 @@ class Question:
         if verdict.passed:
             line = tr("{pass_line}: your answer {shown} is right{about}.").format(
                 pass_line=pass_line(self.name, 1, hidden), shown=verdict.shown, about=about)
-            return f"{line} {verdict.text}".rstrip()
+            # TRANSLATORS: the pass line, then why the answer is right (Chinese needs no space between sentences)
+            return tr("{line} {why}").format(line=line, why=verdict.text).rstrip()
         first = tr("{name}: your answer {shown} is not right yet{about}.").format(
             name=self.name, shown=verdict.shown, about=about)
         return f"{first}\n{tagged(verdict.text, verdict.key)}"
