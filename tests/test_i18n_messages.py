@@ -82,6 +82,24 @@ def test_chinese_lines_wrapped_to_the_dialog_width():
     assert max(len(line) for line in lines) > 50 and all(len(line) <= 100 for line in lines)
 
 
+def test_autograder_verify_reads_chinese_check_output(capsys):
+    """instructor.verify requires one pass line per check() of a test cell: the Chinese edition's output
+    satisfies it (and a cell missing one is still caught)."""
+    from nbformat.v4 import new_code_cell, new_output
+
+    from instructor.verify import missing_passes
+
+    mlcore.set_language("zh")
+    check("mse_grad", lambda y, y_hat: 2 * (y_hat - y) / y.size, seed=SEED)
+    check("mse_grad", lambda y, y_hat: 2 * (y_hat - y) / y.size, hidden=True, seed=SEED)
+    printed = capsys.readouterr().out
+    source = 'check("mse_grad", mse_grad)\ncheck("mse_grad", mse_grad, hidden=True)'
+    cell = new_code_cell(source, outputs=[new_output("stream", name="stdout", text=printed)])
+    assert CHINESE.search(printed) and missing_passes(cell) == []
+    first_only = new_code_cell(source, outputs=[new_output("stream", name="stdout", text=printed.splitlines()[0])])
+    assert missing_passes(first_only) == [("mse_grad", True)]
+
+
 def test_untranslated_and_empty_messages_pass_through():
     mlcore.set_language("zh")
     assert i18n.tr("a message nobody translated") == "a message nobody translated"
