@@ -205,8 +205,9 @@ def _failure_message(exercise, runs, found, seed, hidden):
     summary = (tr("{name} passed {passed} of {n} hidden checks; the one shown above failed on inputs {inputs}.")
                if hidden else
                tr("{name} passed {passed} of {n} checks; the one shown above failed on inputs {inputs}."))
-    lines.append(summary.format(name=exercise.name, passed=passed, n=len(runs), inputs=describe_case(run.case)))
-    lines.append(_reproduce(exercise.name, seed, hidden))
+    if run.case:  # a fixed answer (numbers worked by hand) has no inputs and no seed worth showing
+        lines.append(summary.format(name=exercise.name, passed=passed, n=len(runs), inputs=describe_case(run.case)))
+        lines.append(_reproduce(exercise.name, seed, hidden))
     return "\n".join(lines)
 
 
@@ -234,6 +235,9 @@ def wrap(text, width=None):
 
 
 def _success_message(exercise, runs, seed, hidden):
+    if not any(run.case for run in runs):  # a fixed answer (numbers worked by hand): nothing random to list
+        return tr("{pass_line}: your values match the expected ones within a relative {rtol:g}.").format(
+            pass_line=pass_line(exercise.name, len(runs), hidden), rtol=exercise.rtol)
     shown = [describe_case(run.case) for run in runs[:4]]
     examples = "; ".join(shown) + ("; ..." if len(runs) > 4 else "")
     more = "" if hidden else tr(" More checks on other random inputs run at grading.")

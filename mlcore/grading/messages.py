@@ -41,15 +41,20 @@ def has_tag(text):
     return _TAG.search(text) is not None
 
 
-def _pass_template(hidden):
+def _pass_templates(hidden):
     # the English literals, for the catalogue: pass_line translates them, pass_pattern reads every language
-    return "{name}: passed {count} hidden checks" if hidden else "{name}: passed {count} checks"
+    if hidden:
+        return "{name}: passed {count} hidden checks", "{name}: passed {count} hidden check"
+    return "{name}: passed {count} checks", "{name}: passed {count} check"
 
 
 def pass_line(name, count, hidden):
     """The start of the line a passing check prints: ``<name>: passed <count> [hidden ]checks`` (in the
-    language of :mod:`mlcore.i18n`)."""
-    template = tr("{name}: passed {count} hidden checks") if hidden else tr("{name}: passed {count} checks")
+    language of :mod:`mlcore.i18n`; "check" for a count of 1)."""
+    if hidden:
+        template = tr("{name}: passed {count} hidden check") if count == 1 else tr("{name}: passed {count} hidden checks")
+    else:
+        template = tr("{name}: passed {count} check") if count == 1 else tr("{name}: passed {count} checks")
     return template.format(name=name, count=count)
 
 
@@ -57,7 +62,7 @@ def pass_pattern(name, hidden):
     """A regular expression that finds :func:`pass_line` of ``name`` at the start of a line, any count, in
     any language mlcore speaks (the grader reads the English and the Chinese edition alike)."""
     forms = []
-    for template in translations_of(_pass_template(hidden)):
+    for template in {t for english in _pass_templates(hidden) for t in translations_of(english)}:
         head, rest = re.escape(template).split(re.escape("{name}"), 1)
         forms.append(head + re.escape(name) + rest.replace(re.escape("{count}"), r"\d+"))
     return re.compile(rf"^(?:{'|'.join(forms)})(?!\w)", re.MULTILINE)
