@@ -16,8 +16,8 @@ English ``solutions/`` stays the only source. For each assignment and language (
    between blank lines) of every Markdown cell, and in code cells the user-visible string literals
    (docstrings, messages, figure titles and labels) and the comments;
 2. ``i18n/<lang>/notebooks/<assignment>.po`` is updated from that template with Babel: an English
-   paragraph that changed becomes a *fuzzy* entry (its old translation kept, with the old English as
-   ``#| msgid``), a new one an untranslated entry, a removed one an obsolete ``#~`` entry;
+   paragraph that changed becomes a *fuzzy* entry (its old translation kept), a new one an untranslated
+   entry, a removed one an obsolete ``#~`` entry (when it was translated);
 3. ``<lang>/solutions/<assignment>/<assignment>.ipynb`` is written from the English notebook with every
    translated, non-fuzzy entry substituted (anything else stays English, so the notebook always builds)
    and a locked first code cell that sets the runtime language (``mlcore.set_language("zh")``);
@@ -355,10 +355,12 @@ def read_catalog(path):
 
 
 def catalog_bytes(catalog):
+    """The catalogue as .po bytes. (No ``#| msgid`` lines for fuzzy entries: Babel reads them back as
+    comments, so they would not survive the next merge; ``git log -p solutions/`` shows the old English.)"""
     from babel.messages.pofile import write_po
 
     buf = io.BytesIO()
-    write_po(buf, catalog, width=_WIDTH, include_previous=True)
+    write_po(buf, catalog, width=_WIDTH)
     return buf.getvalue()
 
 
@@ -368,6 +370,8 @@ def merge(template, path, lang, project):
     if path.exists():
         catalog = read_catalog(path)
         catalog.update(template, update_creation_date=False)
+        for m in catalog:  # "#| msgid" lines an earlier version wrote come back as comments "| msgid ...": drop
+            m.user_comments = [c for c in m.user_comments if not c.startswith("| ")]
         # An obsolete entry is kept (as #~) only when it holds a translation worth reusing.
         for msgid in [k for k, m in catalog.obsolete.items() if not m.string]:
             del catalog.obsolete[msgid]
@@ -587,7 +591,7 @@ def _catalogue_file(name, lang, root=ROOT):
 
 def todo(name, lang="zh", root=ROOT, everything=False):
     """The untranslated and fuzzy entries of a catalogue (every entry with ``everything``), as a list of
-    {"msgid", "msgstr", "kind", "where", and for a fuzzy entry "fuzzy": true and "previous_msgid"}."""
+    {"msgid", "msgstr", "kind", "where", and for a fuzzy entry "fuzzy": true}."""
     items = []
     for m in read_catalog(_catalogue_file(name, lang, root)):
         if not m.id or not isinstance(m.id, str) or (m.string and not m.fuzzy and not everything):
@@ -595,7 +599,7 @@ def todo(name, lang="zh", root=ROOT, everything=False):
         item = {"msgid": m.id, "msgstr": m.string or "", "kind": ", ".join(m.auto_comments),
                 "where": " ".join(f"{f}:{n}" for f, n in m.locations)}
         if m.fuzzy:
-            item.update(fuzzy=True, previous_msgid=m.previous_id[0] if m.previous_id else "")
+            item["fuzzy"] = True  # msgstr is the translation of an earlier English text
         items.append(item)
     return items
 
