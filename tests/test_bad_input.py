@@ -127,6 +127,8 @@ CASES = [
     ("weight_decay_step-lr", lambda: mlcore.weight_decay_step([A23], [A23], -0.1, 0.1), ValueError, r"lr must be >= 0.0"),
     ("weight_decay_step-type", lambda: mlcore.weight_decay_step(A23, [A23], 0.1, 0.1), TypeError, r"params must be a list"),
     ("make_linear-w", lambda: mlcore.make_linear(10, w=np.ones((2, 2)), rng=rng), ValueError, r"w has shape \(2, 2\), expected \(D,\)"),
+    ("set_language-unknown", lambda: mlcore.set_language("fr"), ValueError, r"code is 'fr', expected one of 'en', 'zh'"),
+    ("set_language-type", lambda: mlcore.set_language(None), ValueError, r"code is None, expected one of 'en', 'zh'"),
 ]
 
 
