@@ -61,15 +61,26 @@ def generate(names=None, *, root=ROOT, release_root=None, db_url=None, no_databa
     list of Path
         The generated notebooks.
     """
-    from nbgrader.coursedir import CourseDirectory
-    from nbgrader.converters import GenerateAssignment
-
     course = Course.load(root)
+    names = _checked_names(course, names)
+    config = _release_config(course, release_root, db_url, no_database, quiet)
+    ensure_tools_on_path()
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format="[release] %(levelname)s %(message)s")
+    return [_generate_one(config, name, quiet) for name in names]
+
+
+def _checked_names(course, names):
+    """``names`` (default every assignment), each with its ``solutions/<A>/<A>.ipynb``, or ValueError."""
     names = list(names) if names else assignments(course.root)
     unknown = [n for n in names if not course.folder("source", n, f"{n}.ipynb").is_file()]
     if unknown:
         raise ValueError(f"no notebook solutions/<A>/<A>.ipynb for: {', '.join(unknown)}")
+    return names
 
+
+def _release_config(course, release_root, db_url, no_database, quiet):
+    """The course's nbgrader configuration with the release folder, gradebook and log level asked for."""
     config = course.config(db=False)
     if release_root is not None:
         # nbgrader joins every step folder with the root; an absolute release folder elsewhere works
@@ -87,20 +98,21 @@ def generate(names=None, *, root=ROOT, release_root=None, db_url=None, no_databa
     config.BaseConverter.force = True
     if quiet:
         config.Application.log_level = "WARN"
+    return config
 
-    ensure_tools_on_path()
-    if not logging.getLogger().handlers:
-        logging.basicConfig(format="[release] %(levelname)s %(message)s")
-    out = []
-    for name in names:
-        coursedir = CourseDirectory(config=config)
-        coursedir.assignment_id = name
-        converter = GenerateAssignment(coursedir=coursedir, config=config)
-        if quiet:
-            converter.log.setLevel("WARN")
-        converter.start()
-        out.append(Path(coursedir.format_path(coursedir.release_directory, ".", name)).resolve() / f"{name}.ipynb")
-    return out
+
+def _generate_one(config, name, quiet):
+    """Run nbgrader's ``GenerateAssignment`` on assignment ``name``; return the released notebook's path."""
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.coursedir import CourseDirectory
+
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = name
+    converter = GenerateAssignment(coursedir=coursedir, config=config)
+    if quiet:
+        converter.log.setLevel("WARN")
+    converter.start()
+    return Path(coursedir.format_path(coursedir.release_directory, ".", name)).resolve() / f"{name}.ipynb"
 
 
 def main(argv=None):
