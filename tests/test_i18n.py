@@ -8,6 +8,7 @@ kernel; the ``*_runs_*`` tests execute the Chinese notebooks like tests/test_not
 import ast
 import csv
 import re
+import shutil
 
 import pytest
 
@@ -402,3 +403,36 @@ def test_chinese_figures_have_their_glyphs(tmp_path):
         plt.close(fig)
     finally:
         matplotlib.rcParams["font.family"] = saved
+
+
+# --------------------------------------------------------------------------------------------------------
+# An English edit never drifts silently: it turns the translation fuzzy (or missing) and the notebook falls
+# back to the new English until it is translated again
+# --------------------------------------------------------------------------------------------------------
+
+
+def test_english_edit_makes_the_translation_fuzzy(tmp_path):
+    import nbformat
+
+    (tmp_path / "solutions").mkdir()
+    shutil.copytree(ROOT / "solutions" / "01_mse", tmp_path / "solutions" / "01_mse")
+    path = tmp_path / "solutions" / "01_mse" / "01_mse.ipynb"
+    translate.build_assignment("01_mse", root=tmp_path)
+    items = translate.todo("01_mse", root=tmp_path)
+    assert items and all(not i["msgstr"] for i in items), "a new catalogue: everything to translate"
+    paragraph = next(i["msgid"] for i in items if i["msgid"].startswith("The **mean absolute error**"))
+    assert translate.fill("01_mse", {paragraph: "**平均绝对误差**不用平方来衡量拟合的偏差："}, root=tmp_path) == 1
+    translate.build_assignment("01_mse", root=tmp_path)
+    built = (tmp_path / "zh" / "solutions" / "01_mse" / "01_mse.ipynb").read_text(encoding="utf-8")
+    assert "**平均绝对误差**不用平方" in built
+
+    nb = nbformat.read(str(path), as_version=4)
+    cell = next(c for c in nb.cells if paragraph in c.source)
+    cell.source = cell.source.replace("without the square", "without squaring anything")
+    nbformat.write(nb, str(path))
+    done, fuzzy, missing = translate.build_assignment("01_mse", root=tmp_path)
+    assert len(fuzzy) == 1 and "without squaring anything" in fuzzy[0]
+    built = (tmp_path / "zh" / "solutions" / "01_mse" / "01_mse.ipynb").read_text(encoding="utf-8")
+    assert "平均绝对误差**不用平方" not in built and "without squaring anything" in built
+    with pytest.raises(ValueError, match="not in"):
+        translate.fill("01_mse", {"no such English text": "无"}, root=tmp_path)
