@@ -21,6 +21,7 @@ Typical use in a test module::
 
 import copy
 import dataclasses
+import functools
 import html
 import os
 import re
@@ -228,7 +229,7 @@ class Pack:
     members: dict
 
 
-def pack_variants(variants, baseline, full_points, test_of):
+def pack_variants(variants, baseline, full_points, test_of, claims=None):
     """Combine single-answer variants into few submissions, so a class of variants grades fast.
 
     A variant *owns* the answer cells whose source differs from ``baseline`` (the correct answers). Variants
@@ -249,6 +250,9 @@ def pack_variants(variants, baseline, full_points, test_of):
         test cell -> its points.
     test_of : dict
         answer cell -> test cell, or a list of the test cells it influences.
+    claims : dict, optional
+        variant name -> further answer cells it must not share, e.g. those its code calls
+        (:func:`called_cells`).
 
     Returns
     -------
@@ -271,7 +275,7 @@ def pack_variants(variants, baseline, full_points, test_of):
                               {name: sorted(full_points)}))
             taken.append(None)
             continue
-        cells = owned | {t for c in owned for t in tests(c)}
+        cells = owned | {t for c in owned for t in tests(c)} | set((claims or {}).get(name, ()))
         free = [i for i, used in enumerate(taken) if used is not None and not used & cells]
         if free:
             i = free[0]
@@ -291,6 +295,43 @@ def pack_variants(variants, baseline, full_points, test_of):
         p.members[name] = owned_tests
         taken[i] |= cells
     return packs
+
+
+def called_cells(module):
+    """variant name -> the answer cells whose function the variant's own code calls (a ``backward`` built
+    on the learner's ``hidden_delta``): packed with another variant's wrong ``hidden_delta``, it would fail
+    for a mistake not its own. ``module`` is a catalogue module (``CORRECT`` names one function per cell)."""
+    called = {cell: re.compile(rf"(?<![\w.]){cell[: -len('_answer')]}\(") for cell in module.CORRECT}
+
+    def calls(cell, source):
+        return {other for other, pattern in called.items() if other != cell and pattern.search(source)}
+
+    return {name: set().union(*(calls(c, src) for c, src in v["answers"].items()
+                                if src != module.CORRECT.get(c)))
+            for name, v in module.VARIANTS.items()}
+
+
+@functools.lru_cache(maxsize=None)
+def catalogue_packs(assignment):
+    """The submissions carrying the catalogue's variants of ``assignment`` (:func:`pack_variants`, with
+    :func:`called_cells`)."""
+    from instructor import answers
+
+    module = answers.module_of(assignment)
+    return pack_variants(module.VARIANTS, module.CORRECT, module.POINTS, module.TEST_OF, called_cells(module))
+
+
+def catalogue_home(assignment):
+    """variant name -> the pack (:func:`catalogue_packs`) that carries it."""
+    return {name: pack for pack in catalogue_packs(assignment) for name in pack.members}
+
+
+@functools.lru_cache(maxsize=None)
+def graded_catalogue(assignment):
+    """pack name -> GradeResult: the catalogue of ``assignment`` autograded, ONE nbgrader run per assignment
+    and pytest process, whichever test module asks first."""
+    released = read_notebook(release_path(assignment))
+    return autograde(assignment, {p.name: make_submission(released, p.answers) for p in catalogue_packs(assignment)})
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The Chinese edition graded end to end: nbgrader autogrades the 01_mse catalogue's submissions in the
 Chinese course (zh/nbgrader_config.py, zh/solutions), with the same scores and the same ``[mistake: key]``
-tags as the English course (tests/test_autograde_01.py grades the same variants there), and the learner
+tags as the English course (tests/test_autograde.py grades the same variants there), and the learner
 reads the diagnoses in Chinese.
 """
 

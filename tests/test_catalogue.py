@@ -5,6 +5,7 @@ with the mistake key (and the words) the catalogue lists. The same entries are a
 """
 
 import builtins
+import importlib
 import itertools
 import re
 import textwrap
@@ -96,9 +97,51 @@ def test_catalogue_entry_is_graded_as_listed(assignment, name):
             assert all(re.search(re.escape(words), str(error)) for words in says or ()), (exercise, hidden, str(error))
 
 
-def test_every_catalogue_is_autograded_end_to_end():
-    """A new notebook's catalogue needs a tests/test_autograde_*.py importing it (README, maintainers)."""
-    sources = "".join(p.read_text() for p in (ROOT / "tests").glob("test_autograde_*.py"))
-    names = [answers.module_of(assignment).__name__ for assignment in CATALOGUE]
-    missing = [name for name in names if name.rsplit(".", 1)[1] not in sources]
-    assert missing == [], f"no tests/test_autograde_*.py imports {missing}"
+# Data table: the mistake keys each notebook's catalogue must exercise beyond its spec's own (generic
+# diagnoses that apply there), and COURSE.md's misconceptions as named entries with the key they must get.
+REQUIRED_KEYS = {
+    "01_mse": {"not_implemented", "factor", "sign", "transpose", "shape", "in_place", "nan", "no_return",
+               "reference", "rmse", "x_not_transposed", "missing_b", "db_not_summed"},
+    "02_sigmoid_derivative": {"not_implemented", "warning", "sign", "in_place", "no_return", "reference",
+                              "shape_dependent"},
+    "03_cross_entropy": {"not_implemented", "factor", "sign", "in_place", "not_scalar", "reference"},
+    "04_delta_recursion": {"not_implemented", "W_not_transposed", "missing_act_prime", "act_prime_composed",
+                           "act_prime_wrong_variable", "sigmoid_prime_from_a", "sign", "in_place", "no_return",
+                           "reference", "dW_transposed", "db_mean", "dW_mean", "db_wrong_axis", "db_not_summed",
+                           "db_total_sum", "shape", "act_prime_at_a", "z_off_by_one", "a_off_by_one",
+                           "W_off_by_one", "act_prime_on_output", "grads_reversed", "grads_grouped"},
+    "05_gradient_descent": {"not_implemented", "in_place", "climbs", "lr_ignored", "step_only", "exception",
+                            "no_return", "reference", "ema", "lr_in_velocity", "lr_in_velocity_plus",
+                            "old_velocity", "velocity_not_updated", "no_momentum", "nesterov", "order",
+                            "not_shuffled", "pairs_broken", "drops_last", "with_replacement", "global_rng",
+                            "ignores_rng", "batch_order_only", "within_batches_only", "empty_last_batch"},
+}
+REQUIRED_ENTRIES = {  # entry -> its mistakes (None: the entry exists; its keys are in its notebook's table)
+    "01_mse": {"mse_grad_dropped_2_over_n": None, "linear_dropped_2_over_n": None, "mse_grad_flipped_sign": None,
+               "linear_flipped_sign": None},
+    "02_sigmoid_derivative": {
+        "tanh_prime_sigmoid_pattern": {"tanh_prime_tests": "tanh_sigmoid_pattern"},
+        "sigmoid_prime_at_a": {"sigmoid_prime_tests": "derivative_at_a"},
+        "tanh_prime_at_a": {"tanh_prime_tests": "derivative_at_a"}},
+    "03_cross_entropy": {  # COURSE.md's dropped 1/N of a mean, carried over to both gradients
+        "grad_dropped_1_over_n": {"softmax_cross_entropy_grad_tests": "factor"},
+        "bce_grad_dropped_1_over_n": {"bce_grad_tests": "factor"}},
+    "04_delta_recursion": {name: None for name in (
+        "hidden_delta_W_not_transposed", "backward_W_not_transposed", "backward_act_prime_at_a",
+        "layer_grads_flipped_sign", "layer_grads_db_mean", "hunt_untouched", "hunt_two_left",
+        "hunt_one_left_db_mean")},
+}
+
+
+@pytest.mark.parametrize("assignment", sorted(CATALOGUE))
+def test_catalogue_covers_every_diagnosis(assignment):
+    """One entry per mistake the notebook's spec names, per generic diagnosis that applies, per COURSE.md
+    misconception; and at least five correct answers written differently."""
+    spec = importlib.import_module(f"mlcore.grading.specs.{answers.module_of(assignment).__name__.rsplit('.', 1)[1]}")
+    variants = CATALOGUE[assignment]
+    keys = {key for v in variants.values() for key in v["mistakes"].values()}
+    spec_keys = {m.key for exercise in spec.EXERCISES for m in getattr(exercise, "mistakes", ())}
+    assert spec_keys | REQUIRED_KEYS.get(assignment, set()) <= keys, "no entry for some keys"
+    for name, mistakes in REQUIRED_ENTRIES.get(assignment, {}).items():
+        assert name in variants and mistakes in (None, variants[name]["mistakes"]), name
+    assert sum(1 for v in variants.values() if not v["mistakes"]) >= 5, "correct answers written differently"

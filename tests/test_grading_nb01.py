@@ -1,6 +1,6 @@
 """Notebook 01's checks. Every learner answer (right ones, each mistake with the keys and words its
 message must show) is in the catalogue ``instructor/answers/nb01.py``, graded in-process by
-``tests/test_catalogue.py`` and end to end by ``tests/test_autograde_01.py``. Here: how a message with
+``tests/test_catalogue.py`` and end to end by ``tests/test_autograde.py``. Here: how a message with
 several wrong values reads.
 """
 

@@ -69,7 +69,7 @@ VARIANTS = {
 
     # ------------------------------------------------------------------ sigmoid: COURSE.md's "warning-free"
     # The textbook formula: right numbers, but "overflow encountered in exp" at z = -1000.
-    "sigmoid_textbook_overflow": _wrong({"sigmoid_answer": "warning"}, ("overflow", "np.exp(-np.abs(z))"), seeds=SEEDS,
+    "sigmoid_textbook_overflow": _wrong({"sigmoid_answer": "warning"}, ("overflow encountered in exp", "np.exp(-np.abs(z))"), seeds=SEEDS,
                                        sigmoid_answer="""
 def sigmoid(z):
     return 1 / (1 + np.exp(-z))
@@ -142,7 +142,7 @@ def sigmoid_prime(z):
 """),
 
     # ------------------------------------------------------------------ tanh_prime: COURSE.md's misconception
-    "tanh_prime_sigmoid_pattern": _wrong({"tanh_prime_answer": "tanh_sigmoid_pattern"}, "1 - tanh(z)**2", seeds=SEEDS,
+    "tanh_prime_sigmoid_pattern": _wrong({"tanh_prime_answer": "tanh_sigmoid_pattern"}, ("sigmoid's pattern", "1 - tanh(z)**2"), seeds=SEEDS,
                                         tanh_prime_answer="""
 def tanh_prime(z):
     t = np.tanh(z)

@@ -296,6 +296,8 @@ def backward(params, cache, delta_L, act_prime):
     "hunt_untouched": _wrong({"fixed_backward_answer": "dW_transposed+db_mean+W_not_transposed+act_prime_at_a"},
                              fixed_backward_answer=_hunt(*_HUNT_BUGS)),
     "hunt_two_left": _wrong({"fixed_backward_answer": "W_not_transposed+act_prime_at_a"},
+                            ("2 of the four bugs are still in fixed_backward", "W instead of W.T",
+                             "activations a = cache.a[l-1]"),
                             fixed_backward_answer=_hunt("W_not_transposed", "act_prime_at_a")),
     "hunt_one_left_db_mean": _wrong({"fixed_backward_answer": "db_mean"}, fixed_backward_answer=_hunt("db_mean")),
     "hunt_one_left_transposed": _wrong({"fixed_backward_answer": "dW_transposed"},
