@@ -14,6 +14,10 @@ autograde pipeline:
 Prints the autograde time (workers started to last result; feedback included, setup and export not) per
 notebook-submission of each, and the ratio of ``sandbox`` and ``full`` to ``plain`` (target <= 1.5x). The
 three are run in rotating order over ``--rounds`` rounds and the median is kept (the machine is shared).
+
+Then, closer to the kernel and less exposed to a busy machine: the median time to execute the correct
+01_mse notebook with nbclient (start the kernel, run every cell, stop it), with jupyter_client's kernel
+manager and with the sandboxed one (bubblewrap, audit hook, scratch copy, last-cell probe), alternating.
 """
 
 from __future__ import annotations
@@ -53,12 +57,39 @@ def build_course(dest, assignments, kind):
     (dest / "nbgrader_config.py").write_text(config_text(kind))
 
 
+def kernel_run(manager, repeats):
+    """Median seconds to execute the correct 01_mse notebook with nbclient and kernel manager `manager`."""
+    import nbformat
+    from nbclient import NotebookClient
+    from traitlets.config import Config
+
+    from instructor.answers.nb01 import CORRECT
+
+    released = nbformat.read(str(ROOT / "notebooks" / "01_mse" / "01_mse.ipynb"), as_version=4)
+    for cell in released.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in CORRECT:
+            cell.source = CORRECT[gid]
+    times = []
+    with tempfile.TemporaryDirectory(prefix="bench-kernel-") as tmp:
+        config = Config()
+        config.CourseDirectory.root = tmp
+        for _ in range(repeats):
+            nb = nbformat.from_dict(released)
+            t0 = time.perf_counter()
+            NotebookClient(nb, kernel_name="python3", kernel_manager_class=manager, shutdown_kernel="immediate",
+                           resources={"metadata": {"path": tmp}}, config=config).execute()
+            times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--students", type=int, default=16)
     p.add_argument("--assignments", nargs="*", default=["01_mse"])
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--rounds", type=int, default=1)
+    p.add_argument("--kernel-repeats", type=int, default=7, help="runs of each kernel manager (0: skip)")
     args = p.parse_args(argv)
     kinds = ["plain", "sandbox", "full"]
     seconds = {k: [] for k in kinds}
@@ -82,6 +113,19 @@ def main(argv=None):
     for kind in kinds:
         each = statistics.median(seconds[kind])
         print(f"  {kind:8s} {each:.2f} s   {each / plain:.2f}x plain")
+    if args.kernel_repeats:
+        from jupyter_client.manager import AsyncKernelManager
+
+        from instructor.kernel import SandboxKernelManager
+
+        runs = {"plain": [], "sandboxed": []}
+        for _ in range(args.kernel_repeats):  # alternate, so a busy spell hits both
+            runs["plain"].append(kernel_run(AsyncKernelManager, 1))
+            runs["sandboxed"].append(kernel_run(SandboxKernelManager, 1))
+        base = statistics.median(runs["plain"])
+        print(f"\n01_mse executed by nbclient, median of {args.kernel_repeats}:")
+        for kind, values in runs.items():
+            print(f"  {kind:9s} kernel {statistics.median(values):.2f} s   {statistics.median(values) / base:.2f}x plain")
 
 
 if __name__ == "__main__":
