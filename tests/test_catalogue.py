@@ -21,7 +21,7 @@ import mlcore
 from instructor import answers
 from instructor.verify import expected_passes
 from mlcore.grading import GradingError, check
-from mlcore.grading.messages import tag
+from mlcore.grading.messages import mistakes_in, tag
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = answers.catalogue()
@@ -90,10 +90,13 @@ def test_catalogue_entry_is_graded_as_listed(assignment, name):
         exact, says = variant.get("diagnoses", {}).get(test), variant.get("says", {}).get(test)
         if not (exact or says or "seeds" in variant):
             continue
-        for (exercise, hidden), seed in itertools.product(calls, seeds):
+        held = [(e, h) for e, h in calls if h or variant.get("visible", True)]
+        for (exercise, hidden), seed in itertools.product(held, seeds):
             error = _failure(exercise, namespace[exercise], hidden, seed)
             assert error is not None, (exercise, hidden, seed)
             assert error.mistakes == exact if exact else error.mistake == key, (exercise, hidden, seed, str(error))
+            assert tag(error.mistakes[0] if exact else key) in str(error), (exercise, hidden, seed, str(error))
+            assert mistakes_in(str(error)) == list(error.mistakes), (exercise, hidden, seed, str(error))
             assert all(re.search(re.escape(words), str(error)) for words in says or ()), (exercise, hidden, str(error))
 
 
@@ -132,6 +135,17 @@ REQUIRED_ENTRIES = {  # entry -> its mistakes (None: the entry exists; its keys 
         "hunt_one_left_db_mean")},
 }
 
+# Data table: spec keys with no catalogue entry yet; tests/test_grading_nb04.py (bug-hunt combinations),
+# tests/test_hand_backward.py and tests/test_grading_nb05.py still grade them. Shrinks as they move here.
+NOT_YET_CATALOGUED = {
+    "04_delta_recursion": {"W_not_transposed+missing_act_prime", "act_prime_at_a+missing_act_prime", "act_prime_matmul",
+                           "dW_transposed+W_not_transposed", "dW_transposed+W_not_transposed+act_prime_at_a",
+                           "dW_transposed+act_prime_at_a", "dW_transposed+db_mean", "dW_transposed+db_mean+W_not_transposed",
+                           "dW_transposed+db_mean+act_prime_at_a", "db_mean+W_not_transposed",
+                           "db_mean+W_not_transposed+act_prime_at_a", "db_mean+act_prime_at_a"},
+    "05_gradient_descent": {"beta_swapped", "step_only_positive"},
+}
+
 
 @pytest.mark.parametrize("assignment", sorted(CATALOGUE))
 def test_catalogue_covers_every_diagnosis(assignment):
@@ -141,7 +155,9 @@ def test_catalogue_covers_every_diagnosis(assignment):
     variants = CATALOGUE[assignment]
     keys = {key for v in variants.values() for key in v["mistakes"].values()}
     spec_keys = {m.key for exercise in spec.EXERCISES for m in getattr(exercise, "mistakes", ())}
-    assert spec_keys | REQUIRED_KEYS.get(assignment, set()) <= keys, "no entry for some keys"
+    missing = spec_keys - NOT_YET_CATALOGUED.get(assignment, set()) | REQUIRED_KEYS.get(assignment, set())
+    assert missing <= keys, f"no entry for {missing - keys}"
+    assert not NOT_YET_CATALOGUED.get(assignment, set()) & keys, "catalogued now: take it off NOT_YET_CATALOGUED"
     for name, mistakes in REQUIRED_ENTRIES.get(assignment, {}).items():
         assert name in variants and mistakes in (None, variants[name]["mistakes"]), name
     assert sum(1 for v in variants.values() if not v["mistakes"]) >= 5, "correct answers written differently"

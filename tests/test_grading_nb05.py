@@ -1,7 +1,8 @@
 """Notebook 05's checks: every correct form passes, every learner mistake fails with its key.
 
-gd_step, momentum_step (PyTorch's convention, the other conventions recognised) and the property-based
-minibatches check, with functions written the way learners write them.
+momentum_step (PyTorch's convention, the other conventions recognised) and the property-based minibatches
+check, with functions written the way learners write them. gd_step's spellings are catalogue entries
+(``instructor/answers/nb05.py``, graded by ``tests/test_catalogue.py``).
 """
 
 import re
@@ -13,80 +14,6 @@ import mlcore
 from mlcore.grading.specs import nb05
 
 from grading_util import BOTH, verdict
-
-
-# ============================================================================= gd_step
-
-
-def gd_comprehension(params, grads, lr):
-    return [p - lr * g for p, g in zip(params, grads)]
-
-
-def gd_loop(params, grads, lr):
-    new = []
-    for i in range(len(params)):
-        new.append(params[i] - lr * grads[i])
-    return new
-
-
-def gd_copy_then_in_place(params, grads, lr):
-    new = [p.copy() for p in params]
-    for p, g in zip(new, grads):
-        p -= lr * g
-    return new
-
-
-def gd_map(params, grads, lr):
-    return list(map(lambda p, g: np.subtract(p, np.multiply(lr, g)), params, grads))
-
-
-def gd_float32(params, grads, lr):
-    return [p.astype(np.float32) - np.float32(lr) * g.astype(np.float32) for p, g in zip(params, grads)]
-
-
-def gd_tuple(params, grads, lr):
-    return tuple(p + (-lr) * g for p, g in zip(params, grads))
-
-
-@BOTH
-@pytest.mark.parametrize("fn", [gd_comprehension, gd_loop, gd_copy_then_in_place, gd_map, gd_float32, gd_tuple])
-def test_gd_step_correct_forms_pass(fn, hidden):
-    assert verdict("gd_step", fn, hidden) is None
-
-
-def gd_in_place(params, grads, lr):
-    for p, g in zip(params, grads):
-        p -= lr * g
-    return params
-
-
-def gd_list_in_place(params, grads, lr):
-    for i in range(len(params)):
-        params[i] = params[i] - lr * grads[i]
-    return params
-
-
-GD_MISTAKES = {
-    "in place p -= lr * g": (gd_in_place, "in_place", "in place"),
-    "assigns into the params list": (gd_list_in_place, "in_place", "in place"),
-    "+ instead of - (climbs)": (lambda P, G, lr: [p + lr * g for p, g in zip(P, G)], "climbs", "increases the loss"),
-    "learning rate missing": (lambda P, G, lr: [p - g for p, g in zip(P, G)], "lr_ignored", "learning rate is missing"),
-    "divides by lr": (lambda P, G, lr: [p - g / lr for p, g in zip(P, G)], "lr_divides", "multiplies"),
-    "returns the step": (lambda P, G, lr: [-lr * g for g in G], "step_only", "step alone"),
-    "mlcore's gd_step": (lambda P, G, lr: mlcore.gd_step(P, G, lr), "reference", "your own implementation"),
-    "forgot return": (lambda P, G, lr: None, "no_return", "return"),
-    "returns a generator": (lambda P, G, lr: (p - lr * g for p, g in zip(P, G)), "exception", "list(...)"),
-}
-
-
-@BOTH
-@pytest.mark.parametrize("mistake", list(GD_MISTAKES))
-def test_gd_step_mistakes_are_named(mistake, hidden):
-    fn, key, words = GD_MISTAKES[mistake]
-    error = verdict("gd_step", fn, hidden)
-    assert error is not None and error.mistake == key, error
-    assert re.search(re.escape(words), str(error))
-    assert "mismatch" not in error.mistakes
 
 
 # ============================================================================= momentum_step

@@ -13,9 +13,10 @@ to a dict with
 ``mistakes``
     test-cell grade_id -> the mistake key (``mlcore.grading``'s ``[mistake: key]``) the feedback of that
     cell must name; failing cells only.
-``diagnoses``, ``says``, ``seeds`` (optional)
+``diagnoses``, ``says``, ``seeds``, ``visible`` (optional)
     test-cell grade_id -> every key its check names, in order; -> words its failure message contains;
-    the seeds each check runs with in ``tests/test_catalogue.py`` (then every check must fail, or pass).
+    the seeds each check runs with in ``tests/test_catalogue.py`` (then every check must fail, or pass);
+    ``visible=False``: only the hidden checks must name the key (the visible cases cannot show it).
 
 Three readers: ``tests/test_catalogue.py`` runs every variant's checks in-process (visible and hidden);
 ``tests/test_autograde_XX.py`` autogrades every variant with nbgrader; the synthetic-class generator
@@ -63,10 +64,11 @@ def builders(correct, points, test_of):
     answer cell -> the mistake key its test cell must name (or a tuple: every key the check names, in
     order), and the test cells grading those answer cells get 0 points; ``says``: words (one str or a
     tuple) the failure message must contain; ``seeds``: run each check with each of these seeds (default:
-    one fresh seed). ``right(seeds=None, **answers)``: correct answers written differently.
+    one fresh seed); ``visible=False``: only the hidden checks are held to the key. ``right(seeds=None,
+    **answers)``: correct answers written differently.
     """
 
-    def wrong(mistakes, says=None, seeds=None, **answers):
+    def wrong(mistakes, says=None, seeds=None, visible=True, **answers):
         merged = dict(correct, **answers)
         keys = {test_of[cell]: (key if isinstance(key, tuple) else (key,)) for cell, key in mistakes.items()}
         pts = {test: (0 if test in keys else full) for test, full in points.items()}
@@ -77,6 +79,8 @@ def builders(correct, points, test_of):
             variant["says"] = {test: (says,) if isinstance(says, str) else tuple(says) for test in keys}
         if seeds:
             variant["seeds"] = tuple(seeds)  # each check is run with each of these seeds
+        if not visible:
+            variant["visible"] = False
         return variant
 
     def right(seeds=None, **answers):

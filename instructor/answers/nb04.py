@@ -7,7 +7,7 @@ test cell depends on its own answer cell only; the variants whose ``backward`` d
 ``hidden_delta`` and ``layer_grads`` also own those cells. See :mod:`instructor.answers` for the format.
 """
 
-from instructor.answers import blank, builders
+from instructor.answers import SEEDS, blank, builders
 
 ASSIGNMENT = "04_delta_recursion"
 
@@ -151,7 +151,7 @@ def hidden_delta(delta_next, W_next, z, act_prime):
 def hidden_delta(delta_next, W_next, z, act_prime):
     delta = (delta_next @ W_next.T) * act_prime(z)
 """),
-    "hidden_delta_uses_mlcore": _wrong({"hidden_delta_answer": "reference"}, hidden_delta_answer="""
+    "hidden_delta_uses_mlcore": _wrong({"hidden_delta_answer": "reference"}, seeds=SEEDS, hidden_delta_answer="""
 from mlcore import hidden_delta as course_hidden_delta
 
 def hidden_delta(delta_next, W_next, z, act_prime):
@@ -387,3 +387,144 @@ def fixed_backward(params, cache, delta_L, act_prime):
         backward_answer=BACKWARD_FROM_PIECES,
     ),
 }
+
+
+# ------------------------------------------------------------------ hidden_delta and layer_grads on three draws, visible and hidden
+# More spellings, right and wrong, each graded on the same three seeds every run (SEEDS).
+VARIANTS.update({
+    "hidden_delta_right_1": _right(seeds=SEEDS, hidden_delta_answer="""
+def hidden_delta(delta_next, W_next, z, act_prime):
+    return (delta_next @ W_next.T) * act_prime(z)
+"""),
+    "hidden_delta_right_2": _right(seeds=SEEDS, hidden_delta_answer="""
+def hidden_delta(delta_next, W_next, z, act_prime):
+    N, D = z.shape
+    out = np.zeros((N, D))
+    fp = act_prime(z)
+    for i in range(N):
+        for j in range(D):
+            out[i, j] = sum(delta_next[i, k] * W_next[j, k] for k in range(delta_next.shape[1])) * fp[i, j]
+    return out
+"""),
+    "hidden_delta_right_3": _right(seeds=SEEDS, hidden_delta_answer="""
+def hidden_delta(delta_next, W_next, z, act_prime):
+    return np.einsum("ik,jk->ij", delta_next, W_next) * act_prime(z)
+"""),
+    "hidden_delta_right_4": _right(seeds=SEEDS, hidden_delta_answer="""
+def hidden_delta(delta_next, W_next, z, act_prime):
+    return act_prime(z) * (W_next @ delta_next.T).T
+"""),
+    "hidden_delta_right_5": _right(seeds=SEEDS, hidden_delta_answer="""
+def hidden_delta(delta_next, W_next, z, act_prime):
+    return (delta_next.astype(np.float32) @ W_next.astype(np.float32).T) * act_prime(z).astype(np.float32)
+"""),
+    "hidden_delta_right_6": _right(seeds=SEEDS, hidden_delta_answer="""
+def hidden_delta(delta_next, W_next, z, act_prime):
+    return np.multiply(np.dot(delta_next, np.transpose(W_next)), act_prime(z))
+"""),
+    "hidden_delta_W_not_transposed_1": _wrong({"hidden_delta_answer": "W_not_transposed"}, 'only the values give this away', seeds=SEEDS, hidden_delta_answer="""
+def hidden_delta(dn, W, z, ap):
+    return (dn @ W) * ap(z)
+"""),
+    "hidden_delta_missing_act_prime_1": _wrong({"hidden_delta_answer": "missing_act_prime"}, 'missing chain-rule factor', seeds=SEEDS, hidden_delta_answer="""
+def hidden_delta(dn, W, z, ap):
+    return dn @ W.T
+"""),
+    "hidden_delta_act_prime_composed_1": _wrong({"hidden_delta_answer": "act_prime_composed"}, 'instead of multiplying', seeds=SEEDS, hidden_delta_answer="""
+def hidden_delta(dn, W, z, ap):
+    return ap(dn @ W.T)
+"""),
+    "hidden_delta_act_prime_wrong_variable_1": _wrong({"hidden_delta_answer": "act_prime_wrong_variable"}, 'wrong variable', seeds=SEEDS, hidden_delta_answer="""
+def hidden_delta(dn, W, z, ap):
+    return (dn @ W.T) * ap(dn @ W.T)
+"""),
+    "hidden_delta_sigmoid_prime_from_a_1": _wrong({"hidden_delta_answer": "sigmoid_prime_from_a"}, 'a(1 - a)', seeds=SEEDS, hidden_delta_answer="""
+def hidden_delta(dn, W, z, ap):
+    return (dn @ W.T) * z * (1 - z)
+"""),
+    "hidden_delta_sign_1": _wrong({"hidden_delta_answer": "sign"}, 'wrong sign', seeds=SEEDS, hidden_delta_answer="""
+def hidden_delta(dn, W, z, ap):
+    return -(dn @ W.T) * ap(z)
+"""),
+    "hidden_delta_no_return_1": _wrong({"hidden_delta_answer": "no_return"}, 'return', seeds=SEEDS, hidden_delta_answer="""
+def hidden_delta(dn, W, z, ap):
+    return None
+"""),
+    "hidden_delta_in_place_1": _wrong({"hidden_delta_answer": "in_place"}, 'in place', seeds=SEEDS, hidden_delta_answer="""
+def hidden_delta(delta_next, W_next, z, act_prime):
+    z *= 0  # reuses z as scratch space
+    z += (delta_next @ W_next.T)
+    return z * 1.0
+"""),
+    "layer_grads_right_1": _right(seeds=SEEDS, layer_grads_answer="""
+def layer_grads(a_prev, delta):
+    return a_prev.T @ delta, delta.sum(axis=0)
+"""),
+    "layer_grads_right_2": _right(seeds=SEEDS, layer_grads_answer="""
+def layer_grads(a_prev, delta):
+    N, P = a_prev.shape
+    D = delta.shape[1]
+    dW = np.zeros((P, D))
+    db = np.zeros(D)
+    for i in range(N):
+        for j in range(P):
+            for k in range(D):
+                dW[j, k] += a_prev[i, j] * delta[i, k]
+        db += delta[i]
+    return dW, db
+"""),
+    "layer_grads_right_3": _right(seeds=SEEDS, layer_grads_answer="""
+def layer_grads(a_prev, delta):
+    return np.einsum("ij,ik->jk", a_prev, delta), np.einsum("ik->k", delta)
+"""),
+    "layer_grads_right_4": _right(seeds=SEEDS, layer_grads_answer="""
+def layer_grads(a_prev, delta):
+    dW = sum(np.outer(a, d) for a, d in zip(a_prev, delta))
+    return dW, np.ones(len(delta)) @ delta
+"""),
+    "layer_grads_right_5": _right(seeds=SEEDS, layer_grads_answer="""
+def layer_grads(a_prev, delta):
+    a, d = a_prev.astype(np.float32), delta.astype(np.float32)
+    return a.T @ d, d.sum(axis=0)
+"""),
+    "layer_grads_right_6": _right(seeds=SEEDS, layer_grads_answer="""
+def layer_grads(a_prev, delta):
+    return [(delta.T @ a_prev).T, np.sum(delta, axis=0)]
+"""),
+    "layer_grads_dW_transposed_1": _wrong({"layer_grads_answer": "dW_transposed"}, 'transpose of the gradient', seeds=SEEDS, layer_grads_answer="""
+def layer_grads(a, d):
+    return (d.T @ a, d.sum(axis=0))
+"""),
+    "layer_grads_db_mean_1": _wrong({"layer_grads_answer": "db_mean"}, 'mean over the samples', seeds=SEEDS, layer_grads_answer="""
+def layer_grads(a, d):
+    return (a.T @ d, d.mean(axis=0))
+"""),
+    "layer_grads_dW_mean_1": _wrong({"layer_grads_answer": "dW_mean"}, 'average over the samples', seeds=SEEDS, layer_grads_answer="""
+def layer_grads(a, d):
+    return (a.T @ d / len(a), d.sum(axis=0))
+"""),
+    "layer_grads_db_wrong_axis_1": _wrong({"layer_grads_answer": "db_wrong_axis"}, 'over the units', seeds=SEEDS, layer_grads_answer="""
+def layer_grads(a, d):
+    return (a.T @ d, d.sum(axis=1))
+"""),
+    "layer_grads_db_not_summed_1": _wrong({"layer_grads_answer": "db_not_summed"}, 'summed over the', seeds=SEEDS, layer_grads_answer="""
+def layer_grads(a, d):
+    return (a.T @ d, d)
+"""),
+    "layer_grads_db_total_sum_1": _wrong({"layer_grads_answer": "db_total_sum"}, 'single number', seeds=SEEDS, layer_grads_answer="""
+def layer_grads(a, d):
+    return (a.T @ d, float(d.sum()))
+"""),
+    "layer_grads_sign_1": _wrong({"layer_grads_answer": "sign"}, 'wrong sign', seeds=SEEDS, layer_grads_answer="""
+def layer_grads(a, d):
+    return (-(a.T @ d), -d.sum(axis=0))
+"""),
+    "layer_grads_shape_1": _wrong({"layer_grads_answer": "shape"}, 'keepdims', seeds=SEEDS, layer_grads_answer="""
+def layer_grads(a, d):
+    return (a.T @ d, d.sum(axis=0, keepdims=True))
+"""),
+    "layer_grads_type_1": _wrong({"layer_grads_answer": "type"}, '2 values', seeds=SEEDS, layer_grads_answer="""
+def layer_grads(a, d):
+    return a.T @ d
+"""),
+})

@@ -7,7 +7,7 @@ comparison) is filled in the correct submission and left as released in the blan
 test cell. See :mod:`instructor.answers` for the format.
 """
 
-from instructor.answers import blank, builders
+from instructor.answers import SEEDS, blank, builders
 from instructor.answers.nb04 import BACKWARD_FROM_PIECES
 
 ASSIGNMENT = "05_gradient_descent"
@@ -384,5 +384,81 @@ def weight_decay_step(params, grads, lr, lam):
         p32, g32 = p.astype(np.float32), g.astype(np.float32)
         new.append(p32 - np.float32(lr) * (g32 + np.float32(lam) * p32))
     return new
+"""),
+})
+
+
+# ------------------------------------------------------------------ gd_step on three draws, visible and hidden
+# More spellings, right and wrong, each graded on the same three seeds every run (SEEDS).
+VARIANTS.update({
+    "gd_step_right_1": _right(seeds=SEEDS, gd_step_answer="""
+def gd_step(params, grads, lr):
+    return [p - lr * g for p, g in zip(params, grads)]
+"""),
+    "gd_step_right_2": _right(seeds=SEEDS, gd_step_answer="""
+def gd_step(params, grads, lr):
+    new = []
+    for i in range(len(params)):
+        new.append(params[i] - lr * grads[i])
+    return new
+"""),
+    "gd_step_right_3": _right(seeds=SEEDS, gd_step_answer="""
+def gd_step(params, grads, lr):
+    new = [p.copy() for p in params]
+    for p, g in zip(new, grads):
+        p -= lr * g
+    return new
+"""),
+    "gd_step_right_4": _right(seeds=SEEDS, gd_step_answer="""
+def gd_step(params, grads, lr):
+    return list(map(lambda p, g: np.subtract(p, np.multiply(lr, g)), params, grads))
+"""),
+    "gd_step_right_5": _right(seeds=SEEDS, gd_step_answer="""
+def gd_step(params, grads, lr):
+    return [p.astype(np.float32) - np.float32(lr) * g.astype(np.float32) for p, g in zip(params, grads)]
+"""),
+    "gd_step_right_6": _right(seeds=SEEDS, gd_step_answer="""
+def gd_step(params, grads, lr):
+    return tuple(p + (-lr) * g for p, g in zip(params, grads))
+"""),
+    "gd_step_in_place_1": _wrong({"gd_step_answer": ('in_place',)}, 'in place', seeds=SEEDS, gd_step_answer="""
+def gd_step(params, grads, lr):
+    for p, g in zip(params, grads):
+        p -= lr * g
+    return params
+"""),
+    "gd_step_in_place_2": _wrong({"gd_step_answer": ('in_place',)}, 'in place', seeds=SEEDS, gd_step_answer="""
+def gd_step(params, grads, lr):
+    for i in range(len(params)):
+        params[i] = params[i] - lr * grads[i]
+    return params
+"""),
+    "gd_step_climbs_1": _wrong({"gd_step_answer": ('climbs',)}, 'increases the loss', seeds=SEEDS, gd_step_answer="""
+def gd_step(P, G, lr):
+    return [p + lr * g for p, g in zip(P, G)]
+"""),
+    "gd_step_lr_ignored_1": _wrong({"gd_step_answer": ('lr_ignored',)}, 'learning rate is missing', seeds=SEEDS, gd_step_answer="""
+def gd_step(P, G, lr):
+    return [p - g for p, g in zip(P, G)]
+"""),
+    "gd_step_lr_divides_1": _wrong({"gd_step_answer": ('lr_divides',)}, 'multiplies', seeds=SEEDS, gd_step_answer="""
+def gd_step(P, G, lr):
+    return [p - g / lr for p, g in zip(P, G)]
+"""),
+    "gd_step_step_only_1": _wrong({"gd_step_answer": ('step_only',)}, 'step alone', seeds=SEEDS, gd_step_answer="""
+def gd_step(P, G, lr):
+    return [-lr * g for g in G]
+"""),
+    "gd_step_reference_1": _wrong({"gd_step_answer": ('reference',)}, 'your own implementation', seeds=SEEDS, gd_step_answer="""
+def gd_step(P, G, lr):
+    return mlcore.gd_step(P, G, lr)
+"""),
+    "gd_step_no_return_1": _wrong({"gd_step_answer": ('no_return',)}, 'return', seeds=SEEDS, gd_step_answer="""
+def gd_step(P, G, lr):
+    return None
+"""),
+    "gd_step_exception_1": _wrong({"gd_step_answer": ('exception',)}, 'list(...)', seeds=SEEDS, gd_step_answer="""
+def gd_step(P, G, lr):
+    return (p - lr * g for p, g in zip(P, G))
 """),
 })
