@@ -318,7 +318,8 @@ def catalogue_packs(assignment):
     from instructor import answers
 
     module = answers.module_of(assignment)
-    return pack_variants(module.VARIANTS, module.CORRECT, module.POINTS, module.TEST_OF, called_cells(module))
+    variants = {name: v for name, v in module.VARIANTS.items() if v.get("autograde", True)}
+    return pack_variants(variants, module.CORRECT, module.POINTS, module.TEST_OF, called_cells(module))
 
 
 def catalogue_home(assignment):

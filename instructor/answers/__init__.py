@@ -13,10 +13,11 @@ to a dict with
 ``mistakes``
     test-cell grade_id -> the mistake key (``mlcore.grading``'s ``[mistake: key]``) the feedback of that
     cell must name; failing cells only.
-``diagnoses``, ``says``, ``seeds``, ``visible`` (optional)
+``diagnoses``, ``says``, ``seeds``, ``visible``, ``autograde`` (optional)
     test-cell grade_id -> every key its check names, in order; -> words its failure message contains;
     the seeds each check runs with in ``tests/test_catalogue.py`` (then every check must fail, or pass);
-    ``visible=False``: only the hidden checks must name the key (the visible cases cannot show it).
+    ``visible=False``: only the hidden checks must name the key (the visible cases cannot show it);
+    ``autograde=False``: not autograded again (:func:`spellings`).
 
 Three readers: ``tests/test_catalogue.py`` runs every variant's checks in-process (visible and hidden);
 ``tests/test_autograde_XX.py`` autogrades every variant with nbgrader; the synthetic-class generator
@@ -87,3 +88,19 @@ def builders(correct, points, test_of):
         return wrong({}, seeds=seeds, **answers)
 
     return wrong, right
+
+
+def spellings(variants, more):
+    """``variants`` with ``more`` added: further spellings, right and wrong, graded in-process on
+    :data:`SEEDS`. One whose test cells and keys an entry already has (a correct one: ``correct``) is not
+    autograded again (``autograde=False``): its nbgrader path is that entry's, and one more submission per
+    spelling would multiply the end-to-end run."""
+    seen = {(test, key) for v in variants.values() if v.get("autograde", True) for test, key in v["mistakes"].items()}
+    for name, variant in more.items():
+        assert name not in variants, name
+        keys = set(variant["mistakes"].items())
+        if keys <= seen:
+            variant = dict(variant, autograde=False)
+        seen |= keys
+        variants[name] = variant
+    return variants

@@ -8,7 +8,7 @@ See :mod:`instructor.answers` for the format. The correct answers call ``mlcore.
 its own cell.
 """
 
-from instructor.answers import SEEDS, blank, builders
+from instructor.answers import SEEDS, blank, builders, spellings
 
 ASSIGNMENT = "03_cross_entropy"
 
@@ -537,7 +537,7 @@ def _using(helpers, source):
 
 # More spellings, right and wrong, each graded on the same three seeds every run (SEEDS); visible=False: the
 # visible cases cannot tell that mistake apart (e.g. integer labels that one-hot arithmetic happens to fit).
-VARIANTS.update({
+spellings(VARIANTS, {
     "binary_cross_entropy_right_1": _right(seeds=SEEDS, binary_cross_entropy_answer=_using(('EPS',), """
 def binary_cross_entropy(y, p):
     p = np.clip(p, EPS, 1 - EPS)

@@ -7,7 +7,7 @@ test cell depends on its own answer cell only; the variants whose ``backward`` d
 ``hidden_delta`` and ``layer_grads`` also own those cells. See :mod:`instructor.answers` for the format.
 """
 
-from instructor.answers import SEEDS, blank, builders
+from instructor.answers import SEEDS, blank, builders, spellings
 
 ASSIGNMENT = "04_delta_recursion"
 
@@ -391,7 +391,7 @@ def fixed_backward(params, cache, delta_L, act_prime):
 
 # ------------------------------------------------------------------ hidden_delta and layer_grads on three draws, visible and hidden
 # More spellings, right and wrong, each graded on the same three seeds every run (SEEDS).
-VARIANTS.update({
+spellings(VARIANTS, {
     "hidden_delta_right_1": _right(seeds=SEEDS, hidden_delta_answer="""
 def hidden_delta(delta_next, W_next, z, act_prime):
     return (delta_next @ W_next.T) * act_prime(z)

@@ -7,7 +7,7 @@ comparison) is filled in the correct submission and left as released in the blan
 test cell. See :mod:`instructor.answers` for the format.
 """
 
-from instructor.answers import SEEDS, blank, builders
+from instructor.answers import SEEDS, blank, builders, spellings
 from instructor.answers.nb04 import BACKWARD_FROM_PIECES
 
 ASSIGNMENT = "05_gradient_descent"
@@ -390,7 +390,7 @@ def weight_decay_step(params, grads, lr, lam):
 
 # ------------------------------------------------------------------ gd_step on three draws, visible and hidden
 # More spellings, right and wrong, each graded on the same three seeds every run (SEEDS).
-VARIANTS.update({
+spellings(VARIANTS, {
     "gd_step_right_1": _right(seeds=SEEDS, gd_step_answer="""
 def gd_step(params, grads, lr):
     return [p - lr * g for p, g in zip(params, grads)]
