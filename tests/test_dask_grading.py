@@ -2,8 +2,9 @@
 with the PostgreSQL gradebook that ``bash .ci/run`` starts (``MLCORE_TEST_PG_URL``; see
 tests/test_classroom_postgres.py: skipped without a server, a failure under ``CI=true``).
 
-- The cluster grades a synthetic class exactly as the default local run (``course-grade grade`` with nothing
-  set up: a local cluster and SQLite) grades an identical copy, and as the generator's plan says.
+- The cluster grades a synthetic class of the course's own 01_mse (sandboxed kernels and the clean room, as
+  the course's nbgrader_config.py sets them up) exactly as the default local run (``course-grade grade`` with
+  nothing set up: a local cluster and SQLite) grades an identical copy, and as the generator's plan says.
 - A worker killed with SIGKILL in the middle of grading a student loses no grade: after the run (Dask reran
   the task elsewhere) or after a second run (the student was listed for a regrade), every grade is right and
   the gradebook holds each submission once.
@@ -22,9 +23,11 @@ from pathlib import Path
 import pytest
 
 from instructor import cluster
+from instructor.course import Course
 from instructor.grade import CLASS_CSV, GRADED, venv_env
 from instructor.synthetic import make_class
-from test_classroom import TIMEOUT, VARIANTS, assert_matches_plan, make_tiny_course, read_csv, run_cli
+from test_classroom import (ROOT, TIMEOUT, VARIANTS, assert_matches_plan, copy_course, make_tiny_course, read_csv,
+                            run_cli)
 from test_classroom_postgres import pg_database  # noqa: F401  (a fixture: a fresh database on the test server)
 
 pytestmark = pytest.mark.slow  # each test grades a class: a minute or more on a loaded machine
@@ -83,8 +86,17 @@ def dask_cluster(tmp_path_factory):
 
 
 def _class(root):
+    """A synthetic class of the tiny two-function assignment t1 (quick to grade)."""
     make_tiny_course(root)
     return make_class(root, STUDENTS, seed=SEED, variants=VARIANTS)
+
+
+def _course_class(root):
+    """A synthetic class of the course's own 01_mse, graded through its sandbox and clean room."""
+    if not (ROOT / "notebooks" / "01_mse" / "01_mse.ipynb").exists():
+        pytest.fail("notebooks/01_mse is missing: run python -m instructor.release")
+    copy_course(root, "01_mse")
+    return make_class(root, STUDENTS, seed=SEED, assignments=["01_mse"])
 
 
 def _worker_pids(course):
@@ -92,21 +104,21 @@ def _worker_pids(course):
     return {int(p.stem.rsplit("-", 1)[1]) for p in (course / ".classroom").glob("worker-*.log")}
 
 
-def _grade_on(address, course, db_url, *extra):
-    return ["grade", "t1", "--course-dir", str(course), "--db-url", db_url, "--scheduler", address,
-            "--timeout", TIMEOUT, "--no-progress", *extra]
+def _grade_on(address, course, db_url, assignment="t1"):
+    return ["grade", assignment, "--course-dir", str(course), "--db-url", db_url, "--scheduler", address,
+            "--timeout", TIMEOUT, "--no-progress"]
 
 
-def _assert_gradebook_matches(db_url, plan):
+def _assert_gradebook_matches(db_url, plan, course, assignment="t1"):
     """Every student is in the PostgreSQL gradebook; each graded submission with the planned score."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(db_url, "tiny") as gb:
+    with Gradebook(db_url, Course.load(course).id) as gb:
         assert sorted(s.id for s in gb.students) == sorted(plan["students"])
         for student, per in plan["students"].items():
-            if per["t1"]["status"] == GRADED:
-                nb = gb.find_submission_notebook("t1", "t1", student)
-                assert nb.score == pytest.approx(per["t1"]["score"]), student
+            if per[assignment]["status"] == GRADED:
+                nb = gb.find_submission_notebook(assignment, assignment, student)
+                assert nb.score == pytest.approx(per[assignment]["score"]), student
                 assert not nb.needs_manual_grade, student
 
 
@@ -114,27 +126,27 @@ def test_a_dask_cluster_with_postgres_grades_exactly_like_the_default_local_run(
                                                                                  pg_database):
     address, client = dask_cluster
     local, remote = tmp_path / "local", tmp_path / "cluster"
-    plan = _class(local)
-    assert _class(remote) == plan  # the same seed writes the same class
+    plan = _course_class(local)
+    assert _course_class(remote) == plan  # the same seed writes the same class
 
-    default = run_cli("grade", "t1", "--course-dir", str(local), "--timeout", TIMEOUT, "--no-progress")
+    default = run_cli("grade", "01_mse", "--course-dir", str(local), "--timeout", TIMEOUT, "--no-progress")
     assert default.returncode == 0, default.stdout + default.stderr
     assert "local Dask cluster" in default.stdout
-    on_cluster = run_cli(*_grade_on(address, remote, pg_database))
+    on_cluster = run_cli(*_grade_on(address, remote, pg_database, "01_mse"))
     assert on_cluster.returncode == 0, on_cluster.stdout + on_cluster.stderr
     assert f"Dask scheduler {address}" in on_cluster.stdout
 
     expected, got = read_csv(local / CLASS_CSV), read_csv(remote / CLASS_CSV)
     assert got == expected  # every column: score, max_score, status, reason, flags
-    assert_matches_plan(got, plan, "t1")
-    _assert_gradebook_matches(pg_database, plan)
+    assert_matches_plan(got, plan, "01_mse")
+    _assert_gradebook_matches(pg_database, plan, remote, "01_mse")
     assert not (remote / "gradebook.db").exists()  # nothing went to a SQLite gradebook
     # The cluster's own worker processes graded it, not processes of the command's own.
     cluster_pids = set(client.run(os.getpid).values())
     assert _worker_pids(remote) and _worker_pids(remote) <= cluster_pids
     assert not _worker_pids(local) & cluster_pids
 
-    again = run_cli(*_grade_on(address, remote, pg_database))
+    again = run_cli(*_grade_on(address, remote, pg_database, "01_mse"))
     assert again.returncode == 0, again.stdout + again.stderr
     assert f"0 graded now, {STUDENTS} unchanged and skipped" in again.stdout
 
@@ -176,7 +188,7 @@ def test_a_worker_killed_mid_grade_loses_no_grade(tmp_path, dask_cluster, pg_dat
         assert f"1 graded now, {STUDENTS - 1} unchanged" in rerun.stdout
         rows = read_csv(tmp_path / CLASS_CSV)
     assert_matches_plan(rows, plan, "t1")
-    _assert_gradebook_matches(pg_database, plan)
+    _assert_gradebook_matches(pg_database, plan, tmp_path)
 
 
 def test_a_worker_that_cannot_see_the_course_or_the_gradebook_says_so(tmp_path, dask_cluster):
