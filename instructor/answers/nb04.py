@@ -288,7 +288,8 @@ def backward(params, cache, delta_L, act_prime):
     # A wrong hidden_delta used by the learner's own backward: both cells fail, both name the mistake.
     "hidden_delta_W_used_by_backward": {
         "answers": dict(CORRECT, hidden_delta_answer=_hd("(delta_next @ W_next) * act_prime(z)"), backward_answer=BACKWARD_FROM_PIECES),
-        "points": {"hidden_delta_tests": 0, "layer_grads_tests": 2, "backward_tests": 0, "fixed_backward_tests": 3},
+        "points": {"hidden_delta_tests": 0, "layer_grads_tests": 2, "hand_backward_tests": 2, "backward_tests": 0,
+                   "fixed_backward_tests": 3},
         "mistakes": {"hidden_delta_tests": "W_not_transposed", "backward_tests": "W_not_transposed"},
     },
 
