@@ -265,7 +265,7 @@ def backward(params, cache, delta_L, act_prime):
             delta = (delta @ params[2 * l - 2].T) * act_prime(cache.z[l - 1])
     return dWs + dbs
 """),
-    "backward_in_place": _wrong({"backward_answer": "in_place"}, backward_answer="""
+    "backward_in_place": _wrong({"backward_answer": ("in_place",)}, seeds=SEEDS, backward_answer="""
 def backward(params, cache, delta_L, act_prime):
     L = len(params) // 2
     grads = [None] * (2 * L)
@@ -527,5 +527,79 @@ def layer_grads(a, d):
     "layer_grads_type_1": _wrong({"layer_grads_answer": "type"}, '2 values', seeds=SEEDS, layer_grads_answer="""
 def layer_grads(a, d):
     return a.T @ d
+"""),
+    "backward_right_1": _right(seeds=SEEDS, backward_answer="""
+def backward(params, cache, delta_L, act_prime):
+    L = len(params) // 2
+    grads = [None] * (2 * L)
+    delta = delta_L
+    for l in range(L, 0, -1):
+        grads[2 * l - 2] = cache.a[l - 1].T @ delta
+        grads[2 * l - 1] = delta.sum(axis=0)
+        if l > 1:
+            delta = (delta @ params[2 * l - 2].T) * act_prime(cache.z[l - 1])
+    return grads
+"""),
+    "backward_right_2": _right(seeds=SEEDS, backward_answer="""
+def backward(params, cache, delta_L, act_prime):
+    L = len(params) // 2
+    out = []
+    delta = delta_L
+    for l in reversed(range(1, L + 1)):
+        W = params[2 * (l - 1)]
+        out += [delta.sum(axis=0), cache.a[l - 1].T @ delta]
+        delta = (delta @ W.T) * act_prime(cache.z[l - 1]) if l > 1 else None
+    return out[::-1]
+"""),
+    "backward_right_3": _right(seeds=SEEDS, backward_answer="""
+def backward(params, cache, delta_L, act_prime):
+    Ws = params[0::2]
+    dWs, dbs = [], []
+    delta = delta_L
+    for l in range(len(Ws), 0, -1):
+        dWs.insert(0, np.einsum("ij,ik->jk", cache.a[l - 1], delta))
+        dbs.insert(0, np.einsum("ik->k", delta))
+        if l > 1:
+            delta = np.einsum("ik,jk->ij", delta, Ws[l - 1]) * act_prime(cache.z[l - 1])
+    return [g for pair in zip(dWs, dbs) for g in pair]
+"""),
+    "backward_right_4": _right(seeds=SEEDS, backward_answer="""
+def backward(params, cache, delta_L, act_prime):
+    L = len(params) // 2
+    grads = [None] * (2 * L)
+    delta = delta_L.astype(np.float32)
+    for l in range(L, 0, -1):
+        grads[2 * l - 2] = cache.a[l - 1].astype(np.float32).T @ delta
+        grads[2 * l - 1] = delta.sum(axis=0)
+        if l > 1:
+            delta = (delta @ params[2 * l - 2].T.astype(np.float32)) * act_prime(cache.z[l - 1]).astype(np.float32)
+    return grads
+"""),
+    "backward_right_5": _right(seeds=SEEDS, backward_answer="""
+def backward(params, cache, delta_L, act_prime):
+    # Allowed: a learner stuck on hidden_delta or layer_grads builds backward from mlcore's.
+    L = len(params) // 2
+    grads = [None] * (2 * L)
+    delta = delta_L
+    for l in range(L, 0, -1):
+        grads[2 * l - 2], grads[2 * l - 1] = mlcore.layer_grads(cache.a[l - 1], delta)
+        if l > 1:
+            delta = mlcore.hidden_delta(delta, params[2 * l - 2], cache.z[l - 1], act_prime)
+    return grads
+"""),
+    "backward_right_6": _right(seeds=SEEDS, backward_answer="""
+def bw_reference_style(params, cache, delta_L, act_prime):
+    L = len(params) // 2
+    grads = [None] * (2 * L)
+    delta = delta_L
+    for l in range(L, 0, -1):
+        grads[2 * l - 2] = cache.a[l - 1].T @ delta
+        grads[2 * l - 1] = delta.sum(axis=0)
+        if l > 1:
+            delta = (delta @ params[2 * l - 2].T) * act_prime(cache.z[l - 1])
+    return grads
+
+def backward(params, cache, delta_L, act_prime):
+    return tuple(bw_reference_style(params, cache, delta_L, act_prime))
 """),
 })

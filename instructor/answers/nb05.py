@@ -461,4 +461,34 @@ def gd_step(P, G, lr):
 def gd_step(P, G, lr):
     return (p - lr * g for p, g in zip(P, G))
 """),
+    "momentum_step_right_1": _right(seeds=SEEDS, momentum_step_answer="""
+def momentum_step(params, grads, velocity, lr, beta):
+    v = [beta * v + g for v, g in zip(velocity, grads)]
+    return [p - lr * w for p, w in zip(params, v)], v
+"""),
+    "momentum_step_right_2": _right(seeds=SEEDS, momentum_step_answer="""
+def momentum_step(params, grads, velocity, lr, beta):
+    new_p, new_v = [], []
+    for p, g, v in zip(params, grads, velocity):
+        v2 = beta * v + g
+        new_v.append(v2)
+        new_p.append(p - lr * v2)
+    return new_p, new_v
+"""),
+    "momentum_step_right_3": _right(seeds=SEEDS, momentum_step_answer="""
+def momentum_step(params, grads, velocity, lr, beta):
+    # p - lr * (beta v + g) written out
+    new_p = [p - lr * beta * v - lr * g for p, g, v in zip(params, grads, velocity)]
+    return new_p, [np.add(np.multiply(beta, v), g) for v, g in zip(velocity, grads)]
+"""),
+    "momentum_step_right_4": _right(seeds=SEEDS, momentum_step_answer="""
+def momentum_step(params, grads, velocity, lr, beta):
+    v = [np.float32(beta) * v.astype(np.float32) + g.astype(np.float32) for v, g in zip(velocity, grads)]
+    return [p.astype(np.float32) - np.float32(lr) * w for p, w in zip(params, v)], v
+"""),
+    "momentum_step_right_5": _right(seeds=SEEDS, momentum_step_answer="""
+def momentum_step(params, grads, velocity, lr, beta):
+    v = tuple(beta * v + g for v, g in zip(velocity, grads))
+    return tuple(p - lr * w for p, w in zip(params, v)), v
+"""),
 })
