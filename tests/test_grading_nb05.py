@@ -28,14 +28,6 @@ def mom_variant(how):
     return nb05._mom_variant(how)
 
 
-def mom_in_place(params, grads, velocity, lr, beta):
-    for p, g, v in zip(params, grads, velocity):
-        v *= beta
-        v += g
-        p -= lr * v
-    return params, velocity
-
-
 MOMENTUM_MISTAKES = {
     "moving-average convention": (mom_variant("ema"), "ema", "exponential-moving-average"),
     "v = beta v - lr g, p = p + v": (mom_variant("lr_in_velocity"), "lr_in_velocity", "-lr times ours"),
@@ -47,7 +39,6 @@ MOMENTUM_MISTAKES = {
     "climbs": (mom_variant("climbs"), "climbs", "up the gradient"),
     "beta swapped": (mom_variant("beta_swapped"), "beta_swapped", "swapped"),
     "outputs swapped": (lambda *a: mom_comprehension(*a)[::-1], "order", "wrong order"),
-    "in place": (mom_in_place, "in_place", "in place"),
     "only params returned": (lambda P, G, V, lr, beta: [p - lr * g for p, g in zip(P, G)], "exception",
                              "should return a pair (new_params, new_velocity)"),
 }

@@ -179,7 +179,7 @@ def gd_step(params, grads, lr):
     "momentum_swapped_outputs": _wrong({"momentum_step_answer": "order"},
                                        momentum_step_answer=_momentum("beta * v + g", "p - lr * w",
                                                                       returns="new_velocity, new_params")),
-    "momentum_in_place": _wrong({"momentum_step_answer": "in_place"}, momentum_step_answer="""
+    "momentum_in_place": _wrong({"momentum_step_answer": ("in_place",)}, "in place", seeds=SEEDS, momentum_step_answer="""
 def momentum_step(params, grads, velocity, lr, beta):
     for p, g, v in zip(params, grads, velocity):
         v *= beta
