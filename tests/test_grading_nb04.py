@@ -143,20 +143,3 @@ def test_fixed_backward_names_the_bugs_left(left, hidden):
     assert error is not None and error.mistake == "+".join(left), error
     if len(left) < 4:
         assert f"{len(left)} of the four bugs are" in str(error) or "one of the four bugs is" in str(error)
-
-
-def test_fixed_backward_buggy_version_from_the_notebook():
-    def buggy_backward(params, cache, delta_L, act_prime):
-        L = len(params) // 2
-        grads = [None] * (2 * L)
-        delta = delta_L
-        for l in range(L, 0, -1):
-            W = params[2 * l - 2]
-            grads[2 * l - 2] = delta.T @ cache.a[l - 1]
-            grads[2 * l - 1] = delta.mean(axis=0)
-            if l > 1:
-                delta = (delta @ W) * act_prime(cache.a[l - 1])
-        return grads
-
-    error = verdict("fixed_backward", buggy_backward, True)
-    assert error.mistake == "dW_transposed+db_mean+W_not_transposed+act_prime_at_a"

@@ -295,7 +295,7 @@ def backward(params, cache, delta_L, act_prime):
 
     # ------------------------------------------------------------------ the bug hunt
     "hunt_untouched": _wrong({"fixed_backward_answer": "dW_transposed+db_mean+W_not_transposed+act_prime_at_a"},
-                             fixed_backward_answer=_hunt(*_HUNT_BUGS)),
+                             seeds=SEEDS, fixed_backward_answer=_hunt(*_HUNT_BUGS)),
     "hunt_two_left": _wrong({"fixed_backward_answer": "W_not_transposed+act_prime_at_a"},
                             ("2 of the four bugs are still in fixed_backward", "W instead of W.T",
                              "activations a = cache.a[l-1]"),
