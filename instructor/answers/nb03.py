@@ -566,49 +566,61 @@ def binary_cross_entropy(y, p):
     p = np.clip(p, EPS, 1 - EPS)
     return -(np.einsum("i,i->", y, np.log(p)) + np.einsum("i,i->", 1 - y, np.log(1 - p))) / len(y)
 """)),
-    "binary_cross_entropy_right_6": _right(seeds=SEEDS, binary_cross_entropy_answer=_using(('EPS', 'bce_clip'), """
+    "binary_cross_entropy_right_6": _right(seeds=SEEDS,
+        binary_cross_entropy_answer=_using(('EPS', 'bce_clip'), """
 def binary_cross_entropy(y, p):
     return np.float32(bce_clip(y.astype(np.float32), p))
 """)),
-    "binary_cross_entropy_unclipped_log_1": _wrong({"binary_cross_entropy_answer": "unclipped_log"}, seeds=SEEDS, binary_cross_entropy_answer="""
+    "binary_cross_entropy_unclipped_log_1": _wrong({"binary_cross_entropy_answer": "unclipped_log"}, seeds=SEEDS,
+        binary_cross_entropy_answer="""
 def binary_cross_entropy(y, p):
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
 """),
-    "binary_cross_entropy_unclipped_log_2": _wrong({"binary_cross_entropy_answer": "unclipped_log"}, seeds=SEEDS, binary_cross_entropy_answer=_using(('EPS', 'bce_unclipped'), """
+    "binary_cross_entropy_unclipped_log_2": _wrong({"binary_cross_entropy_answer": "unclipped_log"}, seeds=SEEDS,
+        binary_cross_entropy_answer=_using(('EPS', 'bce_unclipped'), """
 def binary_cross_entropy(y, p):
     return bce_unclipped(y, np.clip(p, EPS, None))
 """)),
-    "binary_cross_entropy_unclipped_log_3": _wrong({"binary_cross_entropy_answer": "unclipped_log"}, seeds=SEEDS, binary_cross_entropy_answer=_using(('EPS', 'bce_unclipped'), """
+    "binary_cross_entropy_unclipped_log_3": _wrong({"binary_cross_entropy_answer": "unclipped_log"}, seeds=SEEDS,
+        binary_cross_entropy_answer=_using(('EPS', 'bce_unclipped'), """
 def binary_cross_entropy(y, p):
     return bce_unclipped(y, np.minimum(p, 1 - EPS))
 """)),
-    "binary_cross_entropy_clip_bound_1": _wrong({"binary_cross_entropy_answer": "clip_bound"}, seeds=SEEDS, binary_cross_entropy_answer=_using(('bce_eps',), """
+    "binary_cross_entropy_clip_bound_1": _wrong({"binary_cross_entropy_answer": "clip_bound"}, seeds=SEEDS,
+        binary_cross_entropy_answer=_using(('bce_eps',), """
 binary_cross_entropy = bce_eps(1e-7)
 """)),
-    "binary_cross_entropy_clip_bound_2": _wrong({"binary_cross_entropy_answer": "clip_bound"}, seeds=SEEDS, binary_cross_entropy_answer=_using(('bce_eps',), """
+    "binary_cross_entropy_clip_bound_2": _wrong({"binary_cross_entropy_answer": "clip_bound"}, seeds=SEEDS,
+        binary_cross_entropy_answer=_using(('bce_eps',), """
 binary_cross_entropy = bce_eps(1e-15)
 """)),
-    "binary_cross_entropy_missing_negative_class_1": _wrong({"binary_cross_entropy_answer": "missing_negative_class"}, seeds=SEEDS, binary_cross_entropy_answer=_using(('EPS',), """
+    "binary_cross_entropy_missing_negative_class_1": _wrong({"binary_cross_entropy_answer": "missing_negative_class"}, seeds=SEEDS,
+        binary_cross_entropy_answer=_using(('EPS',), """
 def binary_cross_entropy(y, p):
     return -np.mean(y * np.log(np.clip(p, EPS, 1 - EPS)))
 """)),
-    "binary_cross_entropy_log10_1": _wrong({"binary_cross_entropy_answer": "log10"}, seeds=SEEDS, binary_cross_entropy_answer=_using(('EPS', 'bce_clip'), """
+    "binary_cross_entropy_log10_1": _wrong({"binary_cross_entropy_answer": "log10"}, seeds=SEEDS,
+        binary_cross_entropy_answer=_using(('EPS', 'bce_clip'), """
 def binary_cross_entropy(y, p):
     return bce_clip(y, p) / np.log(10)
 """)),
-    "binary_cross_entropy_sign_1": _wrong({"binary_cross_entropy_answer": "sign"}, seeds=SEEDS, binary_cross_entropy_answer=_using(('EPS', 'bce_clip'), """
+    "binary_cross_entropy_sign_1": _wrong({"binary_cross_entropy_answer": "sign"}, seeds=SEEDS,
+        binary_cross_entropy_answer=_using(('EPS', 'bce_clip'), """
 def binary_cross_entropy(y, p):
     return -bce_clip(y, p)
 """)),
-    "binary_cross_entropy_factor_1": _wrong({"binary_cross_entropy_answer": "factor"}, 'mean', seeds=SEEDS, binary_cross_entropy_answer=_using(('EPS', 'bce_clip'), """
+    "binary_cross_entropy_factor_1": _wrong({"binary_cross_entropy_answer": "factor"}, 'mean', seeds=SEEDS,
+        binary_cross_entropy_answer=_using(('EPS', 'bce_clip'), """
 def binary_cross_entropy(y, p):
     return bce_clip(y, p) * y.size
 """)),
-    "binary_cross_entropy_reference_1": _wrong({"binary_cross_entropy_answer": "reference"}, seeds=SEEDS, binary_cross_entropy_answer="""
+    "binary_cross_entropy_reference_1": _wrong({"binary_cross_entropy_answer": "reference"}, seeds=SEEDS,
+        binary_cross_entropy_answer="""
 def binary_cross_entropy(y, p):
     return mlcore.binary_cross_entropy(y, p)
 """),
-    "binary_cross_entropy_not_scalar_1": _wrong({"binary_cross_entropy_answer": "not_scalar"}, seeds=SEEDS, binary_cross_entropy_answer=_using(('EPS', 'bce_clip'), """
+    "binary_cross_entropy_not_scalar_1": _wrong({"binary_cross_entropy_answer": "not_scalar"}, seeds=SEEDS,
+        binary_cross_entropy_answer=_using(('EPS', 'bce_clip'), """
 def binary_cross_entropy(y, p):
     return np.clip(p, EPS, 1 - EPS) * 0 + bce_clip(y, p)
 """)),
@@ -636,15 +648,18 @@ def bce_grad(y, p):
 def bce_grad(y, p):
     return ((p - y) / (p * (1 - p)) / y.size).astype(np.float32)
 """),
-    "bce_grad_logits_grad_for_probabilities_1": _wrong({"bce_grad_answer": "logits_grad_for_probabilities"}, seeds=SEEDS, bce_grad_answer="""
+    "bce_grad_logits_grad_for_probabilities_1": _wrong({"bce_grad_answer": "logits_grad_for_probabilities"}, seeds=SEEDS,
+        bce_grad_answer="""
 def bce_grad(y, p):
     return (p - y) / y.size
 """),
-    "bce_grad_chain_rule_one_minus_p_1": _wrong({"bce_grad_answer": "chain_rule_one_minus_p"}, seeds=SEEDS, bce_grad_answer="""
+    "bce_grad_chain_rule_one_minus_p_1": _wrong({"bce_grad_answer": "chain_rule_one_minus_p"}, seeds=SEEDS,
+        bce_grad_answer="""
 def bce_grad(y, p):
     return -(y / p + (1 - y) / (1 - p)) / y.size
 """),
-    "bce_grad_multiplied_by_p_one_minus_p_1": _wrong({"bce_grad_answer": "multiplied_by_p_one_minus_p"}, seeds=SEEDS, bce_grad_answer="""
+    "bce_grad_multiplied_by_p_one_minus_p_1": _wrong({"bce_grad_answer": "multiplied_by_p_one_minus_p"}, seeds=SEEDS,
+        bce_grad_answer="""
 def bce_grad(y, p):
     return (p - y) * p * (1 - p) / y.size
 """),
@@ -691,27 +706,33 @@ def bce_with_logits_grad(y, z):
 def bce_with_logits_grad(y, z):
     return ((sig(z) - y) / y.size).astype(np.float32)
 """)),
-    "bce_with_logits_grad_missing_sigmoid_1": _wrong({"bce_with_logits_grad_answer": "missing_sigmoid"}, seeds=SEEDS, bce_with_logits_grad_answer="""
+    "bce_with_logits_grad_missing_sigmoid_1": _wrong({"bce_with_logits_grad_answer": "missing_sigmoid"}, seeds=SEEDS,
+        bce_with_logits_grad_answer="""
 def bce_with_logits_grad(y, z):
     return (z - y) / y.size
 """),
-    "bce_with_logits_grad_missing_chain_factor_1": _wrong({"bce_with_logits_grad_answer": "missing_chain_factor"}, seeds=SEEDS, bce_with_logits_grad_answer=_using(('sig',), """
+    "bce_with_logits_grad_missing_chain_factor_1": _wrong({"bce_with_logits_grad_answer": "missing_chain_factor"}, seeds=SEEDS,
+        bce_with_logits_grad_answer=_using(('sig',), """
 def bce_with_logits_grad(y, z):
     return (sig(z) - y) / (sig(z) * (1 - sig(z))) / y.size
 """)),
-    "bce_with_logits_grad_extra_sigmoid_prime_1": _wrong({"bce_with_logits_grad_answer": "extra_sigmoid_prime"}, seeds=SEEDS, bce_with_logits_grad_answer=_using(('sig',), """
+    "bce_with_logits_grad_extra_sigmoid_prime_1": _wrong({"bce_with_logits_grad_answer": "extra_sigmoid_prime"}, seeds=SEEDS,
+        bce_with_logits_grad_answer=_using(('sig',), """
 def bce_with_logits_grad(y, z):
     return (sig(z) - y) * sig(z) * (1 - sig(z)) / y.size
 """)),
-    "bce_with_logits_grad_factor_1": _wrong({"bce_with_logits_grad_answer": "factor"}, seeds=SEEDS, bce_with_logits_grad_answer=_using(('sig',), """
+    "bce_with_logits_grad_factor_1": _wrong({"bce_with_logits_grad_answer": "factor"}, seeds=SEEDS,
+        bce_with_logits_grad_answer=_using(('sig',), """
 def bce_with_logits_grad(y, z):
     return sig(z) - y
 """)),
-    "bce_with_logits_grad_sign_1": _wrong({"bce_with_logits_grad_answer": "sign"}, seeds=SEEDS, bce_with_logits_grad_answer=_using(('sig',), """
+    "bce_with_logits_grad_sign_1": _wrong({"bce_with_logits_grad_answer": "sign"}, seeds=SEEDS,
+        bce_with_logits_grad_answer=_using(('sig',), """
 def bce_with_logits_grad(y, z):
     return (y - sig(z)) / y.size
 """)),
-    "bce_with_logits_grad_reference_1": _wrong({"bce_with_logits_grad_answer": "reference"}, seeds=SEEDS, bce_with_logits_grad_answer="""
+    "bce_with_logits_grad_reference_1": _wrong({"bce_with_logits_grad_answer": "reference"}, seeds=SEEDS,
+        bce_with_logits_grad_answer="""
 def bce_with_logits_grad(y, z):
     return mlcore.bce_with_logits_grad(y, z)
 """),
@@ -748,23 +769,28 @@ def softmax(z):
 def softmax(z):
     return soft32(z)
 """)),
-    "softmax_softmax_overflow_1": _wrong({"softmax_answer": "softmax_overflow"}, seeds=SEEDS, softmax_answer="""
+    "softmax_softmax_overflow_1": _wrong({"softmax_answer": "softmax_overflow"}, seeds=SEEDS,
+        softmax_answer="""
 def softmax(z):
     return np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
 """),
-    "softmax_softmax_global_max_1": _wrong({"softmax_answer": "softmax_global_max"}, seeds=SEEDS, visible=False, softmax_answer="""
+    "softmax_softmax_global_max_1": _wrong({"softmax_answer": "softmax_global_max"}, seeds=SEEDS, visible=False,
+        softmax_answer="""
 def softmax(z):
     return np.exp(z - z.max()) / np.exp(z - z.max()).sum(axis=1, keepdims=True)
 """),
-    "softmax_softmax_wrong_axis_1": _wrong({"softmax_answer": "softmax_wrong_axis"}, seeds=SEEDS, softmax_answer="""
+    "softmax_softmax_wrong_axis_1": _wrong({"softmax_answer": "softmax_wrong_axis"}, seeds=SEEDS,
+        softmax_answer="""
 def softmax(z):
     return np.exp(z - z.max(axis=0)) / np.exp(z - z.max(axis=0)).sum(axis=0)
 """),
-    "softmax_softmax_max_wrong_axis_1": _wrong({"softmax_answer": "softmax_max_wrong_axis"}, seeds=SEEDS, softmax_answer="""
+    "softmax_softmax_max_wrong_axis_1": _wrong({"softmax_answer": "softmax_max_wrong_axis"}, seeds=SEEDS,
+        softmax_answer="""
 def softmax(z):
     return np.exp(z - z.max(axis=0)) / np.exp(z - z.max(axis=0)).sum(axis=1, keepdims=True)
 """),
-    "softmax_softmax_max_wrong_axis_2": _wrong({"softmax_answer": "softmax_max_wrong_axis"}, seeds=SEEDS, softmax_answer=_using(('soft',), """
+    "softmax_softmax_max_wrong_axis_2": _wrong({"softmax_answer": "softmax_max_wrong_axis"}, seeds=SEEDS,
+        softmax_answer=_using(('soft',), """
 def softmax(z):
     return soft(z - z.max(axis=0))
 """)),
@@ -772,7 +798,8 @@ def softmax(z):
 def softmax(z):
     return np.exp(z - z.max()) / np.exp(z - z.max()).sum()
 """),
-    "softmax_softmax_keepdims_1": _wrong({"softmax_answer": "softmax_keepdims"}, seeds=SEEDS, softmax_answer="""
+    "softmax_softmax_keepdims_1": _wrong({"softmax_answer": "softmax_keepdims"}, seeds=SEEDS,
+        softmax_answer="""
 def softmax(z):
     return np.exp(z - z.max(axis=1, keepdims=True)) / np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1)
 """),
@@ -796,7 +823,8 @@ def softmax_cross_entropy(y, z):
 def softmax_cross_entropy(y, z):
     return -np.mean(np.log(soft(z)[np.arange(z.shape[0]), y]))
 """)),
-    "softmax_cross_entropy_right_3": _right(seeds=SEEDS, softmax_cross_entropy_answer=_using(('soft', 'onehot'), """
+    "softmax_cross_entropy_right_3": _right(seeds=SEEDS,
+        softmax_cross_entropy_answer=_using(('soft', 'onehot'), """
 def softmax_cross_entropy(y, z):
     return -np.sum(onehot(y, z.shape[1]) * np.log(soft(z))) / z.shape[0]
 """)),
@@ -816,51 +844,63 @@ def softmax_cross_entropy(y, z):
 def softmax_cross_entropy(y, z):
     return -np.mean(np.log(soft32(z)[np.arange(len(y)), y]))
 """)),
-    "softmax_cross_entropy_ce_overflow_1": _wrong({"softmax_cross_entropy_answer": "ce_overflow"}, seeds=SEEDS, softmax_cross_entropy_answer=_using(('softmax_naive',), """
+    "softmax_cross_entropy_ce_overflow_1": _wrong({"softmax_cross_entropy_answer": "ce_overflow"}, seeds=SEEDS,
+        softmax_cross_entropy_answer=_using(('softmax_naive',), """
 def softmax_cross_entropy(y, z):
     return -np.mean(np.log(softmax_naive(z)[np.arange(len(y)), y]))
 """)),
-    "softmax_cross_entropy_ce_whole_row_1": _wrong({"softmax_cross_entropy_answer": "ce_whole_row"}, seeds=SEEDS, softmax_cross_entropy_answer=_using(('soft', 'ls'), """
+    "softmax_cross_entropy_ce_whole_row_1": _wrong({"softmax_cross_entropy_answer": "ce_whole_row"}, seeds=SEEDS,
+        softmax_cross_entropy_answer=_using(('soft', 'ls'), """
 def softmax_cross_entropy(y, z):
     return -ls(z).sum() / len(y)
 """)),
-    "softmax_cross_entropy_ce_whole_row_2": _wrong({"softmax_cross_entropy_answer": "ce_whole_row"}, seeds=SEEDS, softmax_cross_entropy_answer=_using(('soft', 'ls'), """
+    "softmax_cross_entropy_ce_whole_row_2": _wrong({"softmax_cross_entropy_answer": "ce_whole_row"}, seeds=SEEDS,
+        softmax_cross_entropy_answer=_using(('soft', 'ls'), """
 def softmax_cross_entropy(y, z):
     return -ls(z).mean()
 """)),
-    "softmax_cross_entropy_ce_fancy_index_1": _wrong({"softmax_cross_entropy_answer": "ce_fancy_index"}, seeds=SEEDS, softmax_cross_entropy_answer=_using(('soft', 'ls'), """
+    "softmax_cross_entropy_ce_fancy_index_1": _wrong({"softmax_cross_entropy_answer": "ce_fancy_index"}, seeds=SEEDS,
+        softmax_cross_entropy_answer=_using(('soft', 'ls'), """
 def softmax_cross_entropy(y, z):
     return -ls(z)[:, y].mean()
 """)),
-    "softmax_cross_entropy_labels_as_onehot_1": _wrong({"softmax_cross_entropy_answer": "labels_as_onehot"}, seeds=SEEDS, visible=False, softmax_cross_entropy_answer=_using(('soft', 'ls'), """
+    "softmax_cross_entropy_labels_as_onehot_1": _wrong({"softmax_cross_entropy_answer": "labels_as_onehot"}, seeds=SEEDS, visible=False,
+        softmax_cross_entropy_answer=_using(('soft', 'ls'), """
 def softmax_cross_entropy(y, z):
     return -np.sum(y * ls(z)) / len(y)
 """)),
-    "softmax_cross_entropy_ce_divide_by_K_1": _wrong({"softmax_cross_entropy_answer": "ce_divide_by_K"}, seeds=SEEDS, softmax_cross_entropy_answer=_using(('soft', 'ls'), """
+    "softmax_cross_entropy_ce_divide_by_K_1": _wrong({"softmax_cross_entropy_answer": "ce_divide_by_K"}, seeds=SEEDS,
+        softmax_cross_entropy_answer=_using(('soft', 'ls'), """
 def softmax_cross_entropy(y, z):
     return -ls(z)[np.arange(len(y)), y].sum() / z.shape[1]
 """)),
-    "softmax_cross_entropy_ce_missing_log_1": _wrong({"softmax_cross_entropy_answer": "ce_missing_log"}, seeds=SEEDS, softmax_cross_entropy_answer=_using(('soft',), """
+    "softmax_cross_entropy_ce_missing_log_1": _wrong({"softmax_cross_entropy_answer": "ce_missing_log"}, seeds=SEEDS,
+        softmax_cross_entropy_answer=_using(('soft',), """
 def softmax_cross_entropy(y, z):
     return -soft(z)[np.arange(len(y)), y].mean()
 """)),
-    "softmax_cross_entropy_ce_missing_logsumexp_1": _wrong({"softmax_cross_entropy_answer": "ce_missing_logsumexp"}, seeds=SEEDS, softmax_cross_entropy_answer="""
+    "softmax_cross_entropy_ce_missing_logsumexp_1": _wrong({"softmax_cross_entropy_answer": "ce_missing_logsumexp"}, seeds=SEEDS,
+        softmax_cross_entropy_answer="""
 def softmax_cross_entropy(y, z):
     return -z[np.arange(len(y)), y].mean()
 """),
-    "softmax_cross_entropy_sign_1": _wrong({"softmax_cross_entropy_answer": "sign"}, seeds=SEEDS, softmax_cross_entropy_answer=_using(('soft', 'ls'), """
+    "softmax_cross_entropy_sign_1": _wrong({"softmax_cross_entropy_answer": "sign"}, seeds=SEEDS,
+        softmax_cross_entropy_answer=_using(('soft', 'ls'), """
 def softmax_cross_entropy(y, z):
     return ls(z)[np.arange(len(y)), y].mean()
 """)),
-    "softmax_cross_entropy_factor_1": _wrong({"softmax_cross_entropy_answer": "factor"}, seeds=SEEDS, softmax_cross_entropy_answer=_using(('soft', 'ls'), """
+    "softmax_cross_entropy_factor_1": _wrong({"softmax_cross_entropy_answer": "factor"}, seeds=SEEDS,
+        softmax_cross_entropy_answer=_using(('soft', 'ls'), """
 def softmax_cross_entropy(y, z):
     return -ls(z)[np.arange(len(y)), y].sum()
 """)),
-    "softmax_cross_entropy_reference_1": _wrong({"softmax_cross_entropy_answer": "reference"}, seeds=SEEDS, softmax_cross_entropy_answer="""
+    "softmax_cross_entropy_reference_1": _wrong({"softmax_cross_entropy_answer": "reference"}, seeds=SEEDS,
+        softmax_cross_entropy_answer="""
 def softmax_cross_entropy(y, z):
     return mlcore.softmax_cross_entropy(y, z)
 """),
-    "softmax_cross_entropy_grad_right_1": _right(seeds=SEEDS, softmax_cross_entropy_grad_answer=_using(('soft', 'onehot'), """
+    "softmax_cross_entropy_grad_right_1": _right(seeds=SEEDS,
+        softmax_cross_entropy_grad_answer=_using(('soft', 'onehot'), """
 def softmax_cross_entropy_grad(y, z):
     return (soft(z) - onehot(y, z.shape[1])) / z.shape[0]
 """)),
@@ -868,7 +908,8 @@ def softmax_cross_entropy_grad(y, z):
 def softmax_cross_entropy_grad(y, z):
     return (mlcore.softmax(z) - mlcore.one_hot(y, z.shape[1])) / len(y)
 """),
-    "softmax_cross_entropy_grad_right_3": _right(seeds=SEEDS, softmax_cross_entropy_grad_answer=_using(('soft',), """
+    "softmax_cross_entropy_grad_right_3": _right(seeds=SEEDS,
+        softmax_cross_entropy_grad_answer=_using(('soft',), """
 def softmax_cross_entropy_grad(y, z):
     g = soft(z)
     g[np.arange(len(y)), y] -= 1
@@ -885,51 +926,63 @@ def softmax_cross_entropy_grad(y, z):
             g[i, k] = (s[k] - (1.0 if k == y[i] else 0.0)) / N
     return g
 """),
-    "softmax_cross_entropy_grad_right_5": _right(seeds=SEEDS, softmax_cross_entropy_grad_answer=_using(('soft', 'onehot'), """
+    "softmax_cross_entropy_grad_right_5": _right(seeds=SEEDS,
+        softmax_cross_entropy_grad_answer=_using(('soft', 'onehot'), """
 def softmax_cross_entropy_grad(y, z):
     return ((soft(z) - onehot(y, z.shape[1])) / len(y)).astype(np.float32)
 """)),
-    "softmax_cross_entropy_grad_grad_overflow_1": _wrong({"softmax_cross_entropy_grad_answer": "grad_overflow"}, seeds=SEEDS, softmax_cross_entropy_grad_answer=_using(('onehot', 'softmax_naive'), """
+    "softmax_cross_entropy_grad_grad_overflow_1": _wrong({"softmax_cross_entropy_grad_answer": "grad_overflow"}, seeds=SEEDS,
+        softmax_cross_entropy_grad_answer=_using(('onehot', 'softmax_naive'), """
 def softmax_cross_entropy_grad(y, z):
     return (softmax_naive(z) - onehot(y, z.shape[1])) / len(y)
 """)),
-    "softmax_cross_entropy_grad_grad_missing_onehot_1": _wrong({"softmax_cross_entropy_grad_answer": "grad_missing_onehot"}, seeds=SEEDS, softmax_cross_entropy_grad_answer=_using(('soft',), """
+    "softmax_cross_entropy_grad_grad_missing_onehot_1": _wrong({"softmax_cross_entropy_grad_answer": "grad_missing_onehot"}, seeds=SEEDS,
+        softmax_cross_entropy_grad_answer=_using(('soft',), """
 def softmax_cross_entropy_grad(y, z):
     return soft(z) / len(y)
 """)),
-    "softmax_cross_entropy_grad_grad_subtract_labels_1": _wrong({"softmax_cross_entropy_grad_answer": "grad_subtract_labels"}, seeds=SEEDS, softmax_cross_entropy_grad_answer=_using(('soft',), """
+    "softmax_cross_entropy_grad_grad_subtract_labels_1": _wrong({"softmax_cross_entropy_grad_answer": "grad_subtract_labels"}, seeds=SEEDS,
+        softmax_cross_entropy_grad_answer=_using(('soft',), """
 def softmax_cross_entropy_grad(y, z):
     return (soft(z) - y[:, None]) / len(y)
 """)),
-    "softmax_cross_entropy_grad_grad_subtract_labels_2": _wrong({"softmax_cross_entropy_grad_answer": "grad_subtract_labels"}, seeds=SEEDS, visible=False, softmax_cross_entropy_grad_answer=_using(('soft',), """
+    "softmax_cross_entropy_grad_grad_subtract_labels_2": _wrong({"softmax_cross_entropy_grad_answer": "grad_subtract_labels"}, seeds=SEEDS, visible=False,
+        softmax_cross_entropy_grad_answer=_using(('soft',), """
 def softmax_cross_entropy_grad(y, z):
     return (soft(z) - y) / len(y)
 """)),
-    "softmax_cross_entropy_grad_grad_missing_softmax_1": _wrong({"softmax_cross_entropy_grad_answer": "grad_missing_softmax"}, seeds=SEEDS, softmax_cross_entropy_grad_answer=_using(('onehot',), """
+    "softmax_cross_entropy_grad_grad_missing_softmax_1": _wrong({"softmax_cross_entropy_grad_answer": "grad_missing_softmax"}, seeds=SEEDS,
+        softmax_cross_entropy_grad_answer=_using(('onehot',), """
 def softmax_cross_entropy_grad(y, z):
     return (z - onehot(y, z.shape[1])) / len(y)
 """)),
-    "softmax_cross_entropy_grad_grad_wrt_probabilities_1": _wrong({"softmax_cross_entropy_grad_answer": "grad_wrt_probabilities"}, seeds=SEEDS, softmax_cross_entropy_grad_answer=_using(('soft', 'onehot'), """
+    "softmax_cross_entropy_grad_grad_wrt_probabilities_1": _wrong({"softmax_cross_entropy_grad_answer": "grad_wrt_probabilities"}, seeds=SEEDS,
+        softmax_cross_entropy_grad_answer=_using(('soft', 'onehot'), """
 def softmax_cross_entropy_grad(y, z):
     return -onehot(y, z.shape[1]) / soft(z) / len(y)
 """)),
-    "softmax_cross_entropy_grad_grad_extra_softmax_prime_1": _wrong({"softmax_cross_entropy_grad_answer": "grad_extra_softmax_prime"}, seeds=SEEDS, softmax_cross_entropy_grad_answer=_using(('soft', 'onehot'), """
+    "softmax_cross_entropy_grad_grad_extra_softmax_prime_1": _wrong({"softmax_cross_entropy_grad_answer": "grad_extra_softmax_prime"}, seeds=SEEDS,
+        softmax_cross_entropy_grad_answer=_using(('soft', 'onehot'), """
 def softmax_cross_entropy_grad(y, z):
     return (soft(z) - onehot(y, z.shape[1])) * soft(z) * (1 - soft(z)) / len(y)
 """)),
-    "softmax_cross_entropy_grad_factor_1": _wrong({"softmax_cross_entropy_grad_answer": "factor"}, seeds=SEEDS, softmax_cross_entropy_grad_answer=_using(('soft', 'onehot'), """
+    "softmax_cross_entropy_grad_factor_1": _wrong({"softmax_cross_entropy_grad_answer": "factor"}, seeds=SEEDS,
+        softmax_cross_entropy_grad_answer=_using(('soft', 'onehot'), """
 def softmax_cross_entropy_grad(y, z):
     return soft(z) - onehot(y, z.shape[1])
 """)),
-    "softmax_cross_entropy_grad_sign_1": _wrong({"softmax_cross_entropy_grad_answer": "sign"}, seeds=SEEDS, softmax_cross_entropy_grad_answer=_using(('soft', 'onehot'), """
+    "softmax_cross_entropy_grad_sign_1": _wrong({"softmax_cross_entropy_grad_answer": "sign"}, seeds=SEEDS,
+        softmax_cross_entropy_grad_answer=_using(('soft', 'onehot'), """
 def softmax_cross_entropy_grad(y, z):
     return (onehot(y, z.shape[1]) - soft(z)) / len(y)
 """)),
-    "softmax_cross_entropy_grad_transpose_1": _wrong({"softmax_cross_entropy_grad_answer": "transpose"}, seeds=SEEDS, visible=False, softmax_cross_entropy_grad_answer=_using(('soft', 'onehot'), """
+    "softmax_cross_entropy_grad_transpose_1": _wrong({"softmax_cross_entropy_grad_answer": "transpose"}, seeds=SEEDS, visible=False,
+        softmax_cross_entropy_grad_answer=_using(('soft', 'onehot'), """
 def softmax_cross_entropy_grad(y, z):
     return ((soft(z) - onehot(y, z.shape[1])) / len(y)).T
 """)),
-    "softmax_cross_entropy_grad_reference_1": _wrong({"softmax_cross_entropy_grad_answer": "reference"}, seeds=SEEDS, softmax_cross_entropy_grad_answer="""
+    "softmax_cross_entropy_grad_reference_1": _wrong({"softmax_cross_entropy_grad_answer": "reference"}, seeds=SEEDS,
+        softmax_cross_entropy_grad_answer="""
 def softmax_cross_entropy_grad(y, z):
     return mlcore.softmax_cross_entropy_grad(y, z)
 """),

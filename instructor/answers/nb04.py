@@ -423,35 +423,43 @@ def hidden_delta(delta_next, W_next, z, act_prime):
 def hidden_delta(delta_next, W_next, z, act_prime):
     return np.multiply(np.dot(delta_next, np.transpose(W_next)), act_prime(z))
 """),
-    "hidden_delta_W_not_transposed_1": _wrong({"hidden_delta_answer": "W_not_transposed"}, 'only the values give this away', seeds=SEEDS, hidden_delta_answer="""
+    "hidden_delta_W_not_transposed_1": _wrong({"hidden_delta_answer": "W_not_transposed"}, 'only the values give this away', seeds=SEEDS,
+        hidden_delta_answer="""
 def hidden_delta(dn, W, z, ap):
     return (dn @ W) * ap(z)
 """),
-    "hidden_delta_missing_act_prime_1": _wrong({"hidden_delta_answer": "missing_act_prime"}, 'missing chain-rule factor', seeds=SEEDS, hidden_delta_answer="""
+    "hidden_delta_missing_act_prime_1": _wrong({"hidden_delta_answer": "missing_act_prime"}, 'missing chain-rule factor', seeds=SEEDS,
+        hidden_delta_answer="""
 def hidden_delta(dn, W, z, ap):
     return dn @ W.T
 """),
-    "hidden_delta_act_prime_composed_1": _wrong({"hidden_delta_answer": "act_prime_composed"}, 'instead of multiplying', seeds=SEEDS, hidden_delta_answer="""
+    "hidden_delta_act_prime_composed_1": _wrong({"hidden_delta_answer": "act_prime_composed"}, 'instead of multiplying', seeds=SEEDS,
+        hidden_delta_answer="""
 def hidden_delta(dn, W, z, ap):
     return ap(dn @ W.T)
 """),
-    "hidden_delta_act_prime_wrong_variable_1": _wrong({"hidden_delta_answer": "act_prime_wrong_variable"}, 'wrong variable', seeds=SEEDS, hidden_delta_answer="""
+    "hidden_delta_act_prime_wrong_variable_1": _wrong({"hidden_delta_answer": "act_prime_wrong_variable"}, 'wrong variable', seeds=SEEDS,
+        hidden_delta_answer="""
 def hidden_delta(dn, W, z, ap):
     return (dn @ W.T) * ap(dn @ W.T)
 """),
-    "hidden_delta_sigmoid_prime_from_a_1": _wrong({"hidden_delta_answer": "sigmoid_prime_from_a"}, 'a(1 - a)', seeds=SEEDS, hidden_delta_answer="""
+    "hidden_delta_sigmoid_prime_from_a_1": _wrong({"hidden_delta_answer": "sigmoid_prime_from_a"}, 'a(1 - a)', seeds=SEEDS,
+        hidden_delta_answer="""
 def hidden_delta(dn, W, z, ap):
     return (dn @ W.T) * z * (1 - z)
 """),
-    "hidden_delta_sign_1": _wrong({"hidden_delta_answer": "sign"}, 'wrong sign', seeds=SEEDS, hidden_delta_answer="""
+    "hidden_delta_sign_1": _wrong({"hidden_delta_answer": "sign"}, 'wrong sign', seeds=SEEDS,
+        hidden_delta_answer="""
 def hidden_delta(dn, W, z, ap):
     return -(dn @ W.T) * ap(z)
 """),
-    "hidden_delta_no_return_1": _wrong({"hidden_delta_answer": "no_return"}, 'return', seeds=SEEDS, hidden_delta_answer="""
+    "hidden_delta_no_return_1": _wrong({"hidden_delta_answer": "no_return"}, 'return', seeds=SEEDS,
+        hidden_delta_answer="""
 def hidden_delta(dn, W, z, ap):
     return None
 """),
-    "hidden_delta_in_place_1": _wrong({"hidden_delta_answer": "in_place"}, 'in place', seeds=SEEDS, hidden_delta_answer="""
+    "hidden_delta_in_place_1": _wrong({"hidden_delta_answer": "in_place"}, 'in place', seeds=SEEDS,
+        hidden_delta_answer="""
 def hidden_delta(delta_next, W_next, z, act_prime):
     z *= 0  # reuses z as scratch space
     z += (delta_next @ W_next.T)
@@ -492,39 +500,48 @@ def layer_grads(a_prev, delta):
 def layer_grads(a_prev, delta):
     return [(delta.T @ a_prev).T, np.sum(delta, axis=0)]
 """),
-    "layer_grads_dW_transposed_1": _wrong({"layer_grads_answer": "dW_transposed"}, 'transpose of the gradient', seeds=SEEDS, layer_grads_answer="""
+    "layer_grads_dW_transposed_1": _wrong({"layer_grads_answer": "dW_transposed"}, 'transpose of the gradient', seeds=SEEDS,
+        layer_grads_answer="""
 def layer_grads(a, d):
     return (d.T @ a, d.sum(axis=0))
 """),
-    "layer_grads_db_mean_1": _wrong({"layer_grads_answer": "db_mean"}, 'mean over the samples', seeds=SEEDS, layer_grads_answer="""
+    "layer_grads_db_mean_1": _wrong({"layer_grads_answer": "db_mean"}, 'mean over the samples', seeds=SEEDS,
+        layer_grads_answer="""
 def layer_grads(a, d):
     return (a.T @ d, d.mean(axis=0))
 """),
-    "layer_grads_dW_mean_1": _wrong({"layer_grads_answer": "dW_mean"}, 'average over the samples', seeds=SEEDS, layer_grads_answer="""
+    "layer_grads_dW_mean_1": _wrong({"layer_grads_answer": "dW_mean"}, 'average over the samples', seeds=SEEDS,
+        layer_grads_answer="""
 def layer_grads(a, d):
     return (a.T @ d / len(a), d.sum(axis=0))
 """),
-    "layer_grads_db_wrong_axis_1": _wrong({"layer_grads_answer": "db_wrong_axis"}, 'over the units', seeds=SEEDS, layer_grads_answer="""
+    "layer_grads_db_wrong_axis_1": _wrong({"layer_grads_answer": "db_wrong_axis"}, 'over the units', seeds=SEEDS,
+        layer_grads_answer="""
 def layer_grads(a, d):
     return (a.T @ d, d.sum(axis=1))
 """),
-    "layer_grads_db_not_summed_1": _wrong({"layer_grads_answer": "db_not_summed"}, 'summed over the', seeds=SEEDS, layer_grads_answer="""
+    "layer_grads_db_not_summed_1": _wrong({"layer_grads_answer": "db_not_summed"}, 'summed over the', seeds=SEEDS,
+        layer_grads_answer="""
 def layer_grads(a, d):
     return (a.T @ d, d)
 """),
-    "layer_grads_db_total_sum_1": _wrong({"layer_grads_answer": "db_total_sum"}, 'single number', seeds=SEEDS, layer_grads_answer="""
+    "layer_grads_db_total_sum_1": _wrong({"layer_grads_answer": "db_total_sum"}, 'single number', seeds=SEEDS,
+        layer_grads_answer="""
 def layer_grads(a, d):
     return (a.T @ d, float(d.sum()))
 """),
-    "layer_grads_sign_1": _wrong({"layer_grads_answer": "sign"}, 'wrong sign', seeds=SEEDS, layer_grads_answer="""
+    "layer_grads_sign_1": _wrong({"layer_grads_answer": "sign"}, 'wrong sign', seeds=SEEDS,
+        layer_grads_answer="""
 def layer_grads(a, d):
     return (-(a.T @ d), -d.sum(axis=0))
 """),
-    "layer_grads_shape_1": _wrong({"layer_grads_answer": "shape"}, 'keepdims', seeds=SEEDS, layer_grads_answer="""
+    "layer_grads_shape_1": _wrong({"layer_grads_answer": "shape"}, 'keepdims', seeds=SEEDS,
+        layer_grads_answer="""
 def layer_grads(a, d):
     return (a.T @ d, d.sum(axis=0, keepdims=True))
 """),
-    "layer_grads_type_1": _wrong({"layer_grads_answer": "type"}, '2 values', seeds=SEEDS, layer_grads_answer="""
+    "layer_grads_type_1": _wrong({"layer_grads_answer": "type"}, '2 values', seeds=SEEDS,
+        layer_grads_answer="""
 def layer_grads(a, d):
     return a.T @ d
 """),

@@ -421,43 +421,52 @@ def gd_step(params, grads, lr):
 def gd_step(params, grads, lr):
     return tuple(p + (-lr) * g for p, g in zip(params, grads))
 """),
-    "gd_step_in_place_1": _wrong({"gd_step_answer": ('in_place',)}, 'in place', seeds=SEEDS, gd_step_answer="""
+    "gd_step_in_place_1": _wrong({"gd_step_answer": ('in_place',)}, 'in place', seeds=SEEDS,
+        gd_step_answer="""
 def gd_step(params, grads, lr):
     for p, g in zip(params, grads):
         p -= lr * g
     return params
 """),
-    "gd_step_in_place_2": _wrong({"gd_step_answer": ('in_place',)}, 'in place', seeds=SEEDS, gd_step_answer="""
+    "gd_step_in_place_2": _wrong({"gd_step_answer": ('in_place',)}, 'in place', seeds=SEEDS,
+        gd_step_answer="""
 def gd_step(params, grads, lr):
     for i in range(len(params)):
         params[i] = params[i] - lr * grads[i]
     return params
 """),
-    "gd_step_climbs_1": _wrong({"gd_step_answer": ('climbs',)}, 'increases the loss', seeds=SEEDS, gd_step_answer="""
+    "gd_step_climbs_1": _wrong({"gd_step_answer": ('climbs',)}, 'increases the loss', seeds=SEEDS,
+        gd_step_answer="""
 def gd_step(P, G, lr):
     return [p + lr * g for p, g in zip(P, G)]
 """),
-    "gd_step_lr_ignored_1": _wrong({"gd_step_answer": ('lr_ignored',)}, 'learning rate is missing', seeds=SEEDS, gd_step_answer="""
+    "gd_step_lr_ignored_1": _wrong({"gd_step_answer": ('lr_ignored',)}, 'learning rate is missing', seeds=SEEDS,
+        gd_step_answer="""
 def gd_step(P, G, lr):
     return [p - g for p, g in zip(P, G)]
 """),
-    "gd_step_lr_divides_1": _wrong({"gd_step_answer": ('lr_divides',)}, 'multiplies', seeds=SEEDS, gd_step_answer="""
+    "gd_step_lr_divides_1": _wrong({"gd_step_answer": ('lr_divides',)}, 'multiplies', seeds=SEEDS,
+        gd_step_answer="""
 def gd_step(P, G, lr):
     return [p - g / lr for p, g in zip(P, G)]
 """),
-    "gd_step_step_only_1": _wrong({"gd_step_answer": ('step_only',)}, 'step alone', seeds=SEEDS, gd_step_answer="""
+    "gd_step_step_only_1": _wrong({"gd_step_answer": ('step_only',)}, 'step alone', seeds=SEEDS,
+        gd_step_answer="""
 def gd_step(P, G, lr):
     return [-lr * g for g in G]
 """),
-    "gd_step_reference_1": _wrong({"gd_step_answer": ('reference',)}, 'your own implementation', seeds=SEEDS, gd_step_answer="""
+    "gd_step_reference_1": _wrong({"gd_step_answer": ('reference',)}, 'your own implementation', seeds=SEEDS,
+        gd_step_answer="""
 def gd_step(P, G, lr):
     return mlcore.gd_step(P, G, lr)
 """),
-    "gd_step_no_return_1": _wrong({"gd_step_answer": ('no_return',)}, 'return', seeds=SEEDS, gd_step_answer="""
+    "gd_step_no_return_1": _wrong({"gd_step_answer": ('no_return',)}, 'return', seeds=SEEDS,
+        gd_step_answer="""
 def gd_step(P, G, lr):
     return None
 """),
-    "gd_step_exception_1": _wrong({"gd_step_answer": ('exception',)}, 'list(...)', seeds=SEEDS, gd_step_answer="""
+    "gd_step_exception_1": _wrong({"gd_step_answer": ('exception',)}, 'list(...)', seeds=SEEDS,
+        gd_step_answer="""
 def gd_step(P, G, lr):
     return (p - lr * g for p, g in zip(P, G))
 """),
