@@ -1,7 +1,7 @@
 """Every learner answer of the catalogue (``instructor/answers/nbNN.py``) graded in-process, as the
 notebook's test cells grade it: a right answer passes each check of its test cell; a wrong one fails
 with the mistake key (and the words) the catalogue lists. The same entries are autograded end to end by
-``tests/test_autograde_*.py`` and sampled by the synthetic class.
+``tests/test_autograde.py`` (all but the ``autograde=False`` spellings) and sampled by the synthetic class.
 """
 
 import builtins

@@ -20,7 +20,8 @@ to a dict with
     ``autograde=False``: not autograded again (:func:`spellings`).
 
 Three readers: ``tests/test_catalogue.py`` runs every variant's checks in-process (visible and hidden);
-``tests/test_autograde_XX.py`` autogrades every variant with nbgrader; the synthetic-class generator
+``tests/test_autograde.py`` autogrades every variant (but ``autograde=False`` ones) with nbgrader, one run per
+notebook, finding the catalogues with :func:`catalogue`; the synthetic-class generator
 (``instructor.synthetic``) samples them. Adding a learner answer is one entry in one ``VARIANTS``;
 :func:`catalogue` finds every module by listing this folder.
 """
