@@ -91,16 +91,16 @@ def builders(correct, points, test_of):
     return wrong, right
 
 
-def spellings(variants, more):
+def spellings(variants, more, autograde=True):
     """``variants`` with ``more`` added: further spellings, right and wrong, graded in-process on
     :data:`SEEDS`. One whose test cells and keys an entry already has (a correct one: ``correct``) is not
     autograded again (``autograde=False``): its nbgrader path is that entry's, and one more submission per
-    spelling would multiply the end-to-end run."""
+    spelling would multiply the end-to-end run. ``autograde=False``: none of ``more`` is autograded."""
     seen = {(test, key) for v in variants.values() if v.get("autograde", True) for test, key in v["mistakes"].items()}
     for name, variant in more.items():
         assert name not in variants, name
         keys = set(variant["mistakes"].items())
-        if keys <= seen:
+        if keys <= seen or not autograde:
             variant = dict(variant, autograde=False)
         seen |= keys
         variants[name] = variant

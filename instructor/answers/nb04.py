@@ -7,6 +7,8 @@ test cell depends on its own answer cell only; the variants whose ``backward`` d
 ``hidden_delta`` and ``layer_grads`` also own those cells. See :mod:`instructor.answers` for the format.
 """
 
+import itertools
+
 from instructor.answers import SEEDS, blank, builders, spellings
 
 ASSIGNMENT = "04_delta_recursion"
@@ -609,3 +611,18 @@ def backward(params, cache, delta_L, act_prime):
     return tuple(own_backward(params, cache, delta_L, act_prime))
 """),
 })
+
+
+# ------------------------------------------------------------------ the bug hunt with any of its bugs left
+# Every combination, on three seeds: the key names the bugs left, the message how many. In-process only: one
+# more nbgrader submission per combination would buy nothing the hunt entries above do not show end to end.
+def _bugs_left(left):
+    return "one of the four bugs is" if len(left) == 1 else f"{len(left)} of the four bugs are"
+
+
+spellings(VARIANTS, {
+    "hunt_left_" + "+".join(left): _wrong({"fixed_backward_answer": "+".join(left)},
+                                          _bugs_left(left) if len(left) < 4 else None, seeds=SEEDS,
+                                          fixed_backward_answer=_hunt(*left))
+    for k in range(1, 5) for left in itertools.combinations(_HUNT_BUGS, k)
+}, autograde=False)
