@@ -110,12 +110,6 @@ def translations_of(message):
     return list(dict.fromkeys(found))
 
 
-def N_(message):
-    """Mark an English literal for the catalogue without translating it yet (a module constant, a default):
-    pass it through :func:`tr` where it is shown."""
-    return message
-
-
 def ntr(singular, plural, n):
     """The singular or plural form for the count ``n``, in the current language."""
     return _state["catalog"].ngettext(singular, plural, n)
