@@ -16,6 +16,7 @@ Sections (append new helpers to the matching section, or start a new one at the 
 import numpy as np
 
 from mlcore._lazy import LazyModule
+from mlcore.i18n import tr
 
 plt = LazyModule("matplotlib.pyplot")  # imported on first use: grading runs draw nothing
 
@@ -49,13 +50,15 @@ def label(ax, title, xlabel, ylabel, *, legend=False):
     return ax
 
 
-def plot_loss_curve(ax, losses, *, label_=None, title="Training loss", xlabel="step", ylabel="loss", logy=True):
-    """Plot a loss history (one value per step or epoch) on ``ax``; log scale on y by default."""
+def plot_loss_curve(ax, losses, *, label_=None, title=None, xlabel=None, ylabel=None, logy=True):
+    """Plot a loss history (one value per step or epoch) on ``ax``; log scale on y by default (title and labels
+    default to "Training loss", "step" and "loss", in the language of :mod:`mlcore.i18n`)."""
     losses = np.asarray(losses, dtype=float)
     ax.plot(np.arange(len(losses)), losses, label=label_)
     if logy and np.all(losses[np.isfinite(losses)] > 0):
         ax.set_yscale("log")
-    return label(ax, title, xlabel, ylabel, legend=label_ is not None)
+    return label(ax, tr("Training loss") if title is None else title, tr("step") if xlabel is None else xlabel,
+                 tr("loss") if ylabel is None else ylabel, legend=label_ is not None)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -100,15 +103,15 @@ def plot_difference_errors(ax, hs, forward, central, *, h=None, models=None, tit
         label -> model error curve over ``hs`` (dashed), e.g. truncation + round-off estimates.
     """
     floor = 1e-17  # an error of exactly 0 cannot sit on a log axis
-    ax.loglog(hs, np.maximum(forward, floor), color="tab:orange", label="forward  (f(x+h) − f(x)) / h")
-    ax.loglog(hs, np.maximum(central, floor), color="tab:blue", label="central  (f(x+h) − f(x−h)) / 2h")
+    ax.loglog(hs, np.maximum(forward, floor), color="tab:orange", label=tr("forward  (f(x+h) − f(x)) / h"))
+    ax.loglog(hs, np.maximum(central, floor), color="tab:blue", label=tr("central  (f(x+h) − f(x−h)) / 2h"))
     for (name, curve), color in zip((models or {}).items(), ("tab:orange", "tab:blue", "gray", "gray")):
         ax.loglog(hs, curve, "--", color=color, alpha=0.6, lw=1, label=name)
     ax.set_ylim(1e-13, 10)
     ax.legend(fontsize=8, loc="upper center")
     if h is not None:
         difference_step_marker(ax, hs, forward, central)(h)
-    return label(ax, title or "Error of the difference quotient", "step h", "|estimate − f′(x)|")
+    return label(ax, title or tr("Error of the difference quotient"), tr("step h"), tr("|estimate − f′(x)|"))
 
 
 def difference_step_marker(ax, hs, forward, central):
@@ -156,7 +159,7 @@ def loss_surface(loss, p_values, q_values):
     return P, Q, L
 
 
-def plot_loss_contours(ax, P, Q, L, *, optimum=None, title="Loss surface", xlabel="w", ylabel="b", n_levels=18):
+def plot_loss_contours(ax, P, Q, L, *, optimum=None, title=None, xlabel="w", ylabel="b", n_levels=18):
     """Filled contours of a loss surface on log-spaced levels (a quadratic bowl's valley stays visible).
 
     ``optimum`` (p, q) is marked with a star.
@@ -167,13 +170,13 @@ def plot_loss_contours(ax, P, Q, L, *, optimum=None, title="Loss surface", xlabe
     ax.contourf(P, Q, L, levels=levels, cmap="viridis_r", norm="log", alpha=0.85)
     ax.contour(P, Q, L, levels=levels, colors="k", linewidths=0.3, alpha=0.5)
     if optimum is not None:
-        ax.plot([optimum[0]], [optimum[1]], "*", color="white", ms=14, mec="k", label="minimum")
+        ax.plot([optimum[0]], [optimum[1]], "*", color="white", ms=14, mec="k", label=tr("minimum"))
     ax.set_xlim(P.min(), P.max())
     ax.set_ylim(Q.min(), Q.max())
-    return label(ax, title, xlabel, ylabel)
+    return label(ax, tr("Loss surface") if title is None else title, xlabel, ylabel)
 
 
-def plot_path(ax, path, *, color="tab:red", label_="descent path", clip=True):
+def plot_path(ax, path, *, color="tab:red", label_=None, clip=True):
     """Draw a parameter path (array of shape (T, 2)) as linked dots, start marked by a square, and the
     legend (the path, its start, and the minimum of :func:`plot_loss_contours`).
 
@@ -184,13 +187,14 @@ def plot_path(ax, path, *, color="tab:red", label_="descent path", clip=True):
     return ax
 
 
-def path_plotter(ax, *, color="tab:red", label_="descent path", clip=True):
+def path_plotter(ax, *, color="tab:red", label_=None, clip=True):
     """The artists of :func:`plot_path` with no path yet; returns ``draw(path)``, which moves them onto
     ``path`` (a widget calls it on every change instead of plotting again)."""
-    (line,) = ax.plot([], [], ".-", color=color, lw=1.2, ms=4, label=label_)
+    (line,) = ax.plot([], [], ".-", color=color, lw=1.2, ms=4, label=tr("descent path") if label_ is None else label_)
     # One "start" entry in the legend however many paths share the axes.
-    first = not any(artist.get_label() == "start" for artist in ax.get_lines())
-    (start,) = ax.plot([], [], "s", color=color, ms=7, label="start" if first else "_start")
+    start_label = tr("start")
+    first = not any(artist.get_label() == start_label for artist in ax.get_lines())
+    (start,) = ax.plot([], [], "s", color=color, ms=7, label=start_label if first else "_start")
     ax.legend(fontsize=8, loc="upper right")
 
     def draw(path):

@@ -28,12 +28,13 @@ from IPython.display import display
 
 from mlcore import plots
 from mlcore._lazy import LazyModule
+from mlcore.i18n import N_, tr
 
 # Imported on first use: grading runs show no widgets and draw nothing.
 widgets = LazyModule("ipywidgets")
 
-RERUN_HINT = "Widget gone after reopening the notebook (“model not found”)? Run this cell again."
-NO_WIDGETS = "An interactive figure: run this cell in Jupyter to show it."
+RERUN_HINT = N_("Widget gone after reopening the notebook (“model not found”)? Run this cell again.")
+NO_WIDGETS = N_("An interactive figure: run this cell in Jupyter to show it.")
 
 # --------------------------------------------------------------------------------------------------------
 # Generic
@@ -145,10 +146,10 @@ def _with_rerun_hint(ui):
 
     def show():
         bundle = ui._repr_mimebundle_()
-        bundle["text/plain"] = NO_WIDGETS
+        bundle["text/plain"] = tr(NO_WIDGETS)
         display(bundle, raw=True)
-        display({"text/plain": RERUN_HINT,
-                 "text/html": f"<small style='color: var(--jp-ui-font-color2, gray)'>{RERUN_HINT}</small>"},
+        display({"text/plain": tr(RERUN_HINT),
+                 "text/html": f"<small style='color: var(--jp-ui-font-color2, gray)'>{tr(RERUN_HINT)}</small>"},
                 raw=True)
 
     ui._ipython_display_ = show
@@ -248,16 +249,16 @@ def finite_difference_explorer(f, df, x, *, name="f", log10_h=-4.0, d2=None, d3=
     models = {}
     if d2 is not None and d3 is not None:
         roundoff = eps * abs(f(x)) / hs
-        models["estimate h|f″|/2 + ε|f|/h"] = hs * abs(d2(x)) / 2 + roundoff
-        models["estimate h²|f‴|/6 + ε|f|/h"] = hs**2 * abs(d3(x)) / 6 + roundoff
+        models[tr("estimate h|f″|/2 + ε|f|/h")] = hs * abs(d2(x)) / 2 + roundoff
+        models[tr("estimate h²|f‴|/6 + ε|f|/h")] = hs**2 * abs(d3(x)) / 6 + roundoff
 
     view = FigureView(2, width=5.6, height=4.0)
     ax, errors_ax = view.axes
     t = np.linspace(x - 1.5, x + 1.5, 200)
     ax.plot(t, f(t), color="k", lw=2, label=f"{name}(t)")
-    ax.plot(t, f(x) + df(x) * (t - x), color="gray", lw=1, label=f"tangent, slope {df(x):.6f}")
-    (forward_line,) = ax.plot(t, f(t), "--", color="tab:orange", label="forward")
-    (central_line,) = ax.plot(t, f(t), ":", color="tab:blue", lw=2, label="central")
+    ax.plot(t, f(x) + df(x) * (t - x), color="gray", lw=1, label=tr("tangent, slope {slope:.6f}").format(slope=df(x)))
+    (forward_line,) = ax.plot(t, f(t), "--", color="tab:orange", label=tr("forward"))
+    (central_line,) = ax.plot(t, f(t), ":", color="tab:blue", lw=2, label=tr("central"))
     (points,) = ax.plot([], [], "o", color="k", ms=4)
     ax.set_ylim(f(t).min() - 0.5, f(t).max() + 0.5)
     legend = ax.legend(fontsize=8, loc="lower center")
@@ -274,13 +275,13 @@ def finite_difference_explorer(f, df, x, *, name="f", log10_h=-4.0, d2=None, d3=
         slope_cen = (f(x + h) - f(x - h)) / (2 * h)
         forward_line.set_ydata(f(x) + slope_fwd * (t - x))
         central_line.set_ydata(f(x) + slope_cen * (t - x))
-        legend_texts[2].set_text(f"forward, slope {slope_fwd:.6f}")
-        legend_texts[3].set_text(f"central, slope {slope_cen:.6f}")
+        legend_texts[2].set_text(tr("forward, slope {slope:.6f}").format(slope=slope_fwd))
+        legend_texts[3].set_text(tr("central, slope {slope:.6f}").format(slope=slope_cen))
         points.set_data([x - h, x, x + h], f(np.array([x - h, x, x + h])))
-        ax.set_title(f"Secants through x ± h, h = {h:.1e}")
+        ax.set_title(tr("Secants through x ± h, h = {h:.1e}").format(h=h))
         move_marker(h)
-        errors_ax.set_title(f"Errors at h = {h:.1e}: forward {abs(slope_fwd - df(x)):.1e}, "
-                            f"central {abs(slope_cen - df(x)):.1e}")
+        errors_ax.set_title(tr("Errors at h = {h:.1e}: forward {forward:.1e}, central {central:.1e}").format(
+            h=h, forward=abs(slope_fwd - df(x)), central=abs(slope_cen - df(x))))
 
     slider = widgets.FloatSlider(
         value=log10_h, min=-16, max=0, step=0.25, description="log10(h)", continuous_update=False,
@@ -370,12 +371,12 @@ def descent_explorer(loss, grad, theta0, *, p_values, q_values, lr_max, lr=None,
     def regime(rate):
         ratio = rate / lr_max
         if ratio > 1:
-            return "diverges (lr > 2/λ_max)"
+            return tr("diverges (lr > 2/λ_max)")
         if ratio > 0.5:
-            return "zig-zags across the valley, converges"
+            return tr("zig-zags across the valley, converges")
         if ratio < 0.05:
-            return "slow crawl"
-        return "converges"
+            return tr("slow crawl")
+        return tr("converges")
 
     view = FigureView(2, width=5.2, height=4.0)
     contours_ax, loss_ax = view.axes
@@ -386,18 +387,20 @@ def descent_explorer(loss, grad, theta0, *, p_values, q_values, lr_max, lr=None,
     # path's losses run off the top, as its path runs off the contours.
     loss_ax.set_xlim(0, steps)
     loss_ax.set_ylim(max(float(np.min(L)), 1e-12) / 3, 10 * float(np.max(L)))
-    plots.label(loss_ax, "", "step", "loss")
+    plots.label(loss_ax, "", tr("step"), tr("loss"))
     view.animate(*contours_ax.get_lines()[-2:], loss_line, contours_ax.title, loss_ax.title)  # path and start
 
     def update(lr):
         path, losses = path_for(lr)
-        contours_ax.set_title(f"lr = {lr:.3g} = {lr / lr_max:.2f} lr_max: {regime(lr)}")
+        contours_ax.set_title(tr("lr = {lr:.3g} = {ratio:.2f} lr_max: {regime}").format(
+            lr=lr, ratio=lr / lr_max, regime=regime(lr)))
         draw_path(path)
         shown = np.where(np.isfinite(losses) & (losses > 0), losses, np.nan)  # a log axis shows neither
         loss_line.set_data(np.arange(len(losses)), shown)
-        loss_ax.set_title(f"Loss along the path: {len(path) - 1} steps, final {losses[-1]:.3g}")
+        loss_ax.set_title(tr("Loss along the path: {steps} steps, final {final:.3g}").format(
+            steps=len(path) - 1, final=losses[-1]))
 
-    slider = log_slider("learning rate", low=lr_max / 300, high=1.15 * lr_max, value=lr or 0.3 * lr_max)
+    slider = log_slider(tr("learning rate"), low=lr_max / 300, high=1.15 * lr_max, value=lr or 0.3 * lr_max)
     return explorer(view, {"lr": slider}, update)
 
 
