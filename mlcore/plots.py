@@ -220,7 +220,7 @@ def path_plotter(ax, *, color="tab:red", label_=None, clip=True):
 # --------------------------------------------------------------------------------------------------------
 
 
-def plot_gradient_errors(ax, names, errors, *, tol=1e-6, title="Gradient check"):
+def plot_gradient_errors(ax, names, errors, *, tol=1e-6, title=None):
     """Bar chart of one relative error per parameter (log scale), green at or below ``tol``, red above.
 
     Parameters
@@ -241,7 +241,8 @@ def plot_gradient_errors(ax, names, errors, *, tol=1e-6, title="Gradient check")
     ax.set_xticks(np.arange(len(shown)), list(names))
     ax.set_yscale("log")
     ax.set_ylim(1e-16, 2.0)
-    return label(ax, title, "parameter", "largest relative error", legend=True)
+    return label(ax, tr("Gradient check") if title is None else title, tr("parameter"), tr("largest relative error"),
+                 legend=True)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -303,7 +304,7 @@ def plot_delta_norms(ax, norms, *, bound=None, title=None):
 # --------------------------------------------------------------------------------------------------------
 
 
-def plot_decision_regions(ax, predict, X, y, *, title="Decision regions", resolution=200, padding=0.5,
+def plot_decision_regions(ax, predict, X, y, *, title=None, resolution=200, padding=0.5,
                           xlabel="x₁", ylabel="x₂"):
     """Colour the plane by the class a classifier predicts, and draw the data on top.
 
@@ -351,19 +352,19 @@ def decision_regions(ax, X, y, *, resolution=200, padding=0.5, xlabel="x₁", yl
     for k in range(int(y.max()) + 1):
         mine = y == k
         ax.scatter(X[mine, 0], X[mine, 1], s=14, color=colors[k % 10], edgecolor="k", linewidth=0.3, zorder=2,
-                   label=f"class {k}")
+                   label=tr("class {k}").format(k=k))
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
     ax.legend(fontsize=8, loc="upper right")
-    label(ax, "Decision regions", xlabel, ylabel)
+    label(ax, tr("Decision regions"), xlabel, ylabel)
 
-    def draw(predict, title="Decision regions"):
+    def draw(predict, title=None):
         regions = np.asarray(predict(grid)).astype(int).reshape(g1.shape) % 10   # (resolution, resolution)
         edge = np.zeros(regions.shape, dtype=bool)                           # a cell whose neighbour differs
         edge[:, 1:] |= regions[:, 1:] != regions[:, :-1]
         edge[1:, :] |= regions[1:, :] != regions[:-1, :]
         image.set_data(np.where(edge[..., None], dark, light[regions]))
-        ax.set_title(title)
+        ax.set_title(tr("Decision regions") if title is None else title)
 
     return draw
 
@@ -395,7 +396,7 @@ _GRAPH_EDGES = (
 BACKPROP_STEPS = ("forward", "delta2", "grads2", "delta1", "grads1")
 
 
-def plot_backprop_graph(ax, *, step=None, title="Backpropagation through a two-layer network"):
+def plot_backprop_graph(ax, *, step=None, title=None):
     """Draw the computational graph of ``z¹ = X W¹ + b¹, a¹ = f(z¹), z² = a¹ W² + b², L(z², y)``.
 
     Forward edges are grey; every backward edge is labelled with its local gradient (red). Two boxes state
@@ -451,4 +452,5 @@ def plot_backprop_graph(ax, *, step=None, title="Backpropagation through a two-l
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
-    return label(ax, title, "forward: left to right (grey)     backward: right to left (red)", "")
+    title = tr("Backpropagation through a two-layer network") if title is None else title
+    return label(ax, title, tr("forward: left to right (grey)     backward: right to left (red)"), "")

@@ -425,19 +425,19 @@ def vanishing_gradients(delta_norms, *, activations=("sigmoid", "tanh", "relu"),
     max_depth : int
         Largest depth on the slider.
     """
-    depth_slider = widgets.IntSlider(value=depth, min=2, max=max_depth, step=1, description="depth L",
+    depth_slider = widgets.IntSlider(value=depth, min=2, max=max_depth, step=1, description=tr("depth L"),
                                      continuous_update=True, layout=widgets.Layout(width="360px"))
-    scale_slider = widgets.FloatSlider(value=1.0, min=0.25, max=3.0, step=0.05, description="weight scale",
+    scale_slider = widgets.FloatSlider(value=1.0, min=0.25, max=3.0, step=0.05, description=tr("weight scale"),
                                        continuous_update=True, style={"description_width": "initial"},
                                        layout=widgets.Layout(width="360px"))
-    choice = widgets.ToggleButtons(options=["all", *activations], value="all", description="activation")
+    choice = widgets.ToggleButtons(options=["all", *activations], value="all", description=tr("activation"))
 
     norms_of = functools.lru_cache(maxsize=4096)(delta_norms)  # moving back to a setting costs nothing
     view = FigureView(width=8.0, height=4.2)
     ax = view.axes
     lines = {name: ax.semilogy([1], [1], "o-", ms=4, label=name)[0] for name in activations}
     (bound,) = ax.semilogy([1], [1], ":", color="k", label="(0.25)^(L − l)")  # sigmoid′ ≤ 1/4
-    plots.label(ax, "", "layer l (1 = closest to the input)", "‖δˡ‖ / ‖δᴸ‖ (log scale)")
+    plots.label(ax, "", tr("layer l (1 = closest to the input)"), tr("‖δˡ‖ / ‖δᴸ‖ (log scale)"))
     view.animate(*lines.values(), bound, ax.legend(fontsize=9, loc="lower right"), ax.title)
 
     def update(depth, scale, activation):
@@ -457,7 +457,8 @@ def vanishing_gradients(delta_norms, *, activations=("sigmoid", "tanh", "relu"),
         ax.set_ylim(10.0 ** (5 * np.floor(np.log10(low) / 5)), 10.0 ** max(1, np.ceil(np.log10(values.max() * 3))))
         ax.set_xlim(0.5, 10 * np.ceil(depth / 10) + 0.5)
         view.swap(ax.legend_, ax.legend(handles=shown, fontsize=9, loc="lower right"))
-        ax.set_title(f"Gradient size per layer at initialisation (L = {depth}, weight scale {scale:g})")
+        ax.set_title(tr("Gradient size per layer at initialisation (L = {depth}, weight scale {scale:g})").format(
+            depth=depth, scale=scale))
 
     return explorer(view, {"depth": depth_slider, "scale": scale_slider, "activation": choice}, update)
 
@@ -488,7 +489,7 @@ class TrainingFigure:
         self.curve_ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
         self.curve_ax.yaxis.set_minor_formatter(NullFormatter())
         self.curve_ax.set_ylim(0.01, 5.0)
-        plots.label(self.curve_ax, "Training loss", "epoch", "mean cross-entropy")
+        plots.label(self.curve_ax, tr("Training loss"), tr("epoch"), tr("mean cross-entropy"))
         self.data = self.draw_regions = None
 
     def start(self, X, y, epochs):
@@ -505,9 +506,9 @@ class TrainingFigure:
     def update(self, model, history, title):
         losses = np.asarray(history["loss"], dtype=float)
         self.curve.set_data(np.arange(len(losses)), np.where(np.isfinite(losses) & (losses > 0), losses, np.nan))
-        self.curve_ax.set_title(f"Training loss ({len(losses)}/{self.epochs} epochs)")
+        self.curve_ax.set_title(tr("Training loss ({done}/{epochs} epochs)").format(done=len(losses), epochs=self.epochs))
         acc = history["accuracy"][-1] if history.get("accuracy") else float("nan")
-        self.draw_regions(model.predict, f"{title}: accuracy {acc:.2f}")
+        self.draw_regions(model.predict, tr("{title}: accuracy {acc:.2f}").format(title=title, acc=acc))
 
 
 def _train_and_draw(X, y, figure, *, hidden, lr, batch_size, momentum, epochs, seed, show, title, redraws=3):
@@ -591,27 +592,27 @@ def training_explorer(datasets, *, epochs=60, seed=0, lr=0.1, batch_size=32, mom
     names = list(datasets)
     style = {"description_width": "initial"}
     controls = {
-        "dataset": widgets.Dropdown(options=names, value=names[0], description="data"),
-        "lr": widgets.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.1, description="learning rate",
+        "dataset": widgets.Dropdown(options=names, value=names[0], description=tr("data")),
+        "lr": widgets.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.1, description=tr("learning rate"),
                                      continuous_update=False, style=style),
-        "batch_size": widgets.Dropdown(options=[("8", 8), ("32", 32), ("128", 128), ("full", None)],
-                                       value=batch_size, description="batch size", style=style),
-        "momentum": widgets.FloatSlider(value=momentum, min=0.0, max=0.95, step=0.05, description="momentum β",
+        "batch_size": widgets.Dropdown(options=[("8", 8), ("32", 32), ("128", 128), (tr("full"), None)],
+                                       value=batch_size, description=tr("batch size"), style=style),
+        "momentum": widgets.FloatSlider(value=momentum, min=0.0, max=0.95, step=0.05, description=tr("momentum β"),
                                         continuous_update=False, style=style),
-        "hidden": widgets.IntSlider(value=hidden, min=1, max=64, description="hidden width",
+        "hidden": widgets.IntSlider(value=hidden, min=1, max=64, description=tr("hidden width"),
                                     continuous_update=False, style=style),
-        "epochs": widgets.IntSlider(value=epochs, min=10, max=300, step=10, description="epochs",
+        "epochs": widgets.IntSlider(value=epochs, min=10, max=300, step=10, description=tr("epochs"),
                                     continuous_update=False, style=style),
     }
-    button = widgets.Button(description="Train", button_style="primary", icon="play")
+    button = widgets.Button(description=tr("Train"), button_style="primary", icon="play")
     figure = TrainingFigure()
-    status = widgets.HTML("Press <b>Train</b>.")
+    status = widgets.HTML(tr("Press <b>Train</b>."))
 
     def on_click(_=None):
         values = {name: c.value for name, c in controls.items()}
         X, y = datasets[values.pop("dataset")]
         button.disabled = True
-        status.value = "training..."
+        status.value = tr("training...")
 
         def show(text):
             figure.view.show()
@@ -634,6 +635,6 @@ def training_explorer(datasets, *, epochs=60, seed=0, lr=0.1, batch_size=32, mom
         on_click()
     else:  # the data, until the first run colours the regions
         figure.start(*datasets[names[0]], epochs)
-        figure.curve_ax.set_title("Training loss (press Train)")
+        figure.curve_ax.set_title(tr("Training loss (press Train)"))
         figure.view.show()
     return ui
