@@ -175,6 +175,26 @@ def cell_score(cell):
     return utils.determine_grade(cell)
 
 
+def assert_fails_only_on_missing_work(nb):
+    """An executed student notebook fails every graded cell, and every error comes from a NotImplementedError
+    (or, for a self-check question still set to None, the check's "not answered yet" diagnosis, key
+    not_implemented)."""
+    from mlcore.grading.messages import mistakes_in
+
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if nbgrader_meta(cell).get("grade"):
+            score, max_score = cell_score(cell)
+            assert score < max_score, f"{grade_id(cell)} passes before the learner wrote anything"
+        for ename, text in cell_errors(cell):
+            missing = "NotImplementedError" in text or mistakes_in(text) == ["not_implemented"]
+            assert ename == "NotImplementedError" or missing, (
+                f"cell {grade_id(cell) or cell.get('id')} fails for another reason:\n{cell.source[:300]}\n"
+                f"{ename}: {text[-3000:]}"
+            )
+
+
 # --------------------------------------------------------------------------------------------------------
 # Submissions
 # --------------------------------------------------------------------------------------------------------

@@ -14,14 +14,11 @@ import pytest
 
 from instructor import release, translate
 from instructor.course import Course
-from mlcore.grading.messages import mistakes_in
 from nbgrader_harness import (
     ROOT,
     answer_cells,
-    cell_errors,
-    cell_score,
+    assert_fails_only_on_missing_work,
     execute,
-    grade_id,
     graded_cells,
     nbgrader_meta,
     read_notebook,
@@ -291,17 +288,7 @@ def test_zh_released_fails_only_on_missing_work(assignment):
     nb = execute(zh_release(assignment))
     assert set(graded_cells(nb)) == set(graded_cells(read_notebook(solution_path(assignment))))
     assert set(answer_cells(nb)) == set(answer_cells(read_notebook(solution_path(assignment))))
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        if nbgrader_meta(cell).get("grade"):
-            score, max_score = cell_score(cell)
-            assert score < max_score, f"{grade_id(cell)} passes before the learner wrote anything"
-        for ename, text in cell_errors(cell):
-            missing = "NotImplementedError" in text or mistakes_in(text) == ["not_implemented"]
-            assert ename == "NotImplementedError" or missing, (
-                f"cell {grade_id(cell) or cell.get('id')} fails for another reason:\n{cell.source[:300]}\n"
-                f"{ename}: {text[-2000:]}")
+    assert_fails_only_on_missing_work(nb)
 
 
 # --------------------------------------------------------------------------------------------------------

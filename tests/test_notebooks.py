@@ -9,13 +9,11 @@ import numpy as np
 import pytest
 
 from instructor import release
-from mlcore.grading.messages import mistakes_in
 from nbgrader_harness import (
     NOTEBOOKS,
     answer_cells,
+    assert_fails_only_on_missing_work,
     assignments,
-    cell_errors,
-    cell_score,
     execute,
     grade_id,
     nbgrader_meta,
@@ -85,19 +83,7 @@ def test_solution_validates(assignment):
 def test_released_fails_only_on_missing_work(assignment):
     """The student version fails every graded test, and every error comes from a NotImplementedError (or, for
     a self-check question still set to None, the check's "not answered yet" diagnosis, key not_implemented)."""
-    nb = execute(release_path(assignment))
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        if nbgrader_meta(cell).get("grade"):
-            score, max_score = cell_score(cell)
-            assert score < max_score, f"{grade_id(cell)} passes before the learner wrote anything"
-        for ename, text in cell_errors(cell):
-            missing = "NotImplementedError" in text or mistakes_in(text) == ["not_implemented"]
-            assert ename == "NotImplementedError" or missing, (
-                f"cell {grade_id(cell) or cell.get('id')} fails for another reason:\n{cell.source[:300]}\n"
-                f"{ename}: {text[-3000:]}"
-            )
+    assert_fails_only_on_missing_work(execute(release_path(assignment)))
 
 
 # --------------------------------------------------------------------------------------------------------
