@@ -18,22 +18,27 @@ class ReferenceBlocked(RuntimeError):
     """Raised when a learner's function calls the reference it is meant to replace."""
 
 
-def reference(name):
+def reference(name, *more):
     """Decorate the reference implementation of the graded function ``name``.
 
     Parameters
     ----------
     name : str
         The graded function's name in COURSE.md, e.g. ``"mse_grad"``.
+    *more : str
+        Further graded names, for a function that computes what several references compute (the MLP's
+        hot path): it refuses while any of them is switched off.
     """
+    names = (name, *more)
 
     def decorate(fn):
         @functools.wraps(fn)
         def guarded(*args, **kwargs):
-            if name in _blocked:
+            if not _blocked.isdisjoint(names):
+                blocked = next(n for n in names if n in _blocked)
                 raise ReferenceBlocked(
                     tr("use your own implementation of {name}: the check is grading your code, "
-                       "so mlcore's reference {name} is switched off while it runs.").format(name=name)
+                       "so mlcore's reference {name} is switched off while it runs.").format(name=blocked)
                 )
             return fn(*args, **kwargs)
 
@@ -41,6 +46,7 @@ def reference(name):
         # bypassable that easily.
         del guarded.__wrapped__
         guarded.__reference_name__ = name
+        guarded.__reference_names__ = names
         return guarded
 
     return decorate

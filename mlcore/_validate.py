@@ -6,6 +6,7 @@ broadcasting error three calls later. The checks are cheap (shape and dtype look
 pass over small arrays) because they also run on the MLP's hot path.
 """
 
+import math
 import numbers
 
 import numpy as np
@@ -136,6 +137,9 @@ def check_unit_interval(a, name, what=None):
         )
 
 
+_UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}  # itemsize -> unsigned type of that size
+
+
 def as_labels(y, name, n_classes=None, n=None):
     """Return integer class labels ``y`` of shape (N,) as an intp array.
 
@@ -163,7 +167,7 @@ def as_labels(y, name, n_classes=None, n=None):
         raise TypeError(tr("{name} has dtype {dtype}, expected integer class labels").format(name=name, dtype=a.dtype))
     if labels.size and n_classes is not None:
         # Viewed as unsigned, a negative label becomes huge: one max() checks both ends.
-        unsigned = labels.view(f"u{labels.dtype.itemsize}") if labels.dtype.kind == "i" else labels
+        unsigned = labels.view(_UNSIGNED[labels.dtype.itemsize]) if labels.dtype.kind == "i" else labels
         if unsigned.max() >= n_classes:
             lo, hi = labels.min(), labels.max()
             bad = lo if lo < 0 else hi
@@ -201,11 +205,11 @@ def check_scalar(x, name, minimum=None, maximum=None, strict_min=False, strict_m
         if x.size != 1:
             raise TypeError(tr("{name} must be a single number, got an array of shape {shape}").format(name=name, shape=x.shape))
         x = x.reshape(()).item()
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+    if type(x) is not float and (isinstance(x, bool) or not isinstance(x, numbers.Real)):
         raise TypeError(tr("{name} must be a number, got {value} of type {type}").format(
             name=name, value=repr(x), type=type(x).__name__))
     v = float(x)
-    if not np.isfinite(v):
+    if not math.isfinite(v):
         raise ValueError(tr("{name} must be a finite number, got {value}").format(name=name, value=v))
     if minimum is not None and (v < minimum or (strict_min and v == minimum)):
         op = ">" if strict_min else ">="

@@ -311,6 +311,32 @@ def test_the_reference_cannot_be_reached_around_the_guard(trick):
         assert np.array_equal(fresh.resolve("_after", name="_after"), [-1.0, -1.0])
 
 
+HOT_PATH_TRICK = """
+from mlcore import mlp as _mlp
+_raw = _mlp._descend.__closure__[_mlp._descend.__code__.co_freevars.index("fn")].cell_contents
+def layer_grads(a_prev, delta):
+    # MLP.step's hot path on one identity layer with W = 0, b = 0 and lr = 1 gives back -dW, -db
+    a_prev, delta = np.asarray(a_prev, float), np.asarray(delta, float)
+    W, b = np.zeros((a_prev.shape[1], delta.shape[1])), np.zeros(delta.shape[1])
+    targets = -delta * delta.size / 2  # so that the MSE head's delta 2 (0 - y) / y.size is delta
+    _, new = _raw([W, b], a_prev, targets, 1.0, mlcore.identity, mlcore.identity_prime, _mlp.HEADS["identity"])
+    return -new[0], -new[1]
+"""
+
+
+def test_the_mlp_hot_path_refuses_with_the_references_it_computes():
+    """MLP.step's hot path computes what layer_grads computes: taken out of its guard, it refuses as well."""
+    namespace = {}
+    exec(SETUP + HOT_PATH_TRICK, namespace)
+    check("layer_grads", namespace["layer_grads"], seed=SEED)  # in the learner's own process the trick works
+    with Runner(ROOT, sandboxed=SANDBOXED) as fresh:
+        fresh.exec_cell("<cell 0>", SETUP)
+        fresh.exec_cell("<answer layer_grads_answer>", HOT_PATH_TRICK)
+        verdict = grade_calls(fresh, [("layer_grads", "layer_grads", False)], SEED)
+        assert not verdict.passed and "layer_grads" in verdict.text, verdict.text
+        fresh.exec_cell("<cell 1>", "_m = mlcore.MLP((2, 3, 2), rng=0); _m.step(np.ones((4, 2)), [0, 1, 1, 0], 0.1)")
+
+
 def test_a_function_of_the_graders_own_is_called_back_and_cannot_stall_the_grader(runner):
     """A case's function that is not on the allow-list (a spec's test function) runs in the grader on plain
     data when the learner's code calls it; calling it forever still ends at the call's timeout."""

@@ -171,10 +171,10 @@ class Child:
             if module_name.split(".")[0] != "mlcore" or module_name.startswith("mlcore.grading"):
                 continue
             for value in list(vars(module).values()):
-                name = getattr(value, "__reference_name__", None) if isinstance(value, types.FunctionType) else None
-                raw = _raw_reference(value) if isinstance(name, str) else None
+                names = getattr(value, "__reference_names__", ()) if isinstance(value, types.FunctionType) else ()
+                raw = _raw_reference(value) if names and all(isinstance(n, str) for n in names) else None
                 if raw is not None:
-                    found.append((name, raw))
+                    found.extend((name, raw) for name in names)
         return found
 
     @contextlib.contextmanager
