@@ -4,11 +4,11 @@ One step = forward, backward and a plain gradient-descent update, with ReLU hidd
 softmax + cross-entropy head, batch 128. For every layer-size tuple and dtype the script times,
 side by side in the same run and interleaved round by round:
 
-* ``mlcore``: ``model.step(X, y, lr)`` (``MLP.step``: forward, backward, and the update written into the
-  gradient arrays, which become the new parameters);
+* ``mlcore``: ``model.step(X, y, lr)`` (``MLP.step``'s hot path: inputs checked once, forward, the delta
+  recursion on ``-lr * delta^L``, and the parameters added into those fresh arrays);
 * ``gd_step``: the same step spelled out with the pure functions, ``model.loss_and_grads(X, y)`` then
-  ``model.params = mlcore.gd_step(model.params, grads, lr)`` (same numbers, one more fresh array per
-  parameter); printed for comparison, not in the ratios;
+  ``model.params = mlcore.gd_step(model.params, grads, lr)`` (the same numbers up to rounding, each
+  function checking its own inputs); printed for comparison, not in the ratios;
 * ``torch``: the same network in PyTorch on the CPU (same sizes, dtype and thread count), with
   ``torch.optim.SGD``; skipped when torch is not installed;
 * ``floor``: the step's matrix multiplications alone in NumPy (forward ``a @ W`` per layer,

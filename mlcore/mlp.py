@@ -186,7 +186,7 @@ def _descend(params, X, y, lr, act, act_prime, head):
     else:
         loss, delta = head.loss(y, Z[L]), head.delta(y, Z[L])
     # Every gradient is linear in delta^L: scaled by -lr here, the products give -lr * g directly and
-    # the update is one pass, p + (-lr * g), over the parameters (bench_mlp: 4-9 % off the step).
+    # the update is one pass, p + (-lr * g), over the parameters (bench_mlp: 3-9 % off the step).
     delta *= -lr
     new = [None] * (2 * L)
     for l in range(L, 0, -1):
