@@ -30,7 +30,7 @@ __all__ = ["Cache", "MLP", "backward", "Head", "HEADS"]
 class Head(NamedTuple):
     """An output head: the last layer's activation, and its loss and the loss's delta, both from ``z^L``.
 
-    ``fused``, when given, returns ``(loss, delta)`` from one pass over ``z^L`` for :meth:`MLP.step`.
+    ``fused``, when given, computes ``(loss, delta)`` together (one softmax for both) for :meth:`MLP.step`.
     """
 
     activation: object  # f(z) -> a^L
