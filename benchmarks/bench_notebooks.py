@@ -77,8 +77,8 @@ def main(argv=None):
     floor = statistics.median(times[("empty", False)])
     print(f"Solution notebooks, top to bottom in a fresh kernel (median of {args.repeat} rounds; "
           f"{os.cpu_count()} CPUs)\n")
-    print(f"| notebook | learner run (s) | × empty | grading run (s) | × empty | cells with errors |")
-    print(f"|---|---:|---:|---:|---:|---:|")
+    print("| notebook | learner run (s) | × empty | grading run (s) | × empty | cells with errors |")
+    print("|---|---:|---:|---:|---:|---:|")
     print(f"| empty (start kernel, `1 + 1`, stop) | {floor:.2f} | 1.0 | | | |")
     for name in names:
         learner = statistics.median(times[name, False])

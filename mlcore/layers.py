@@ -4,8 +4,6 @@ Rows are samples: ``x (N, D_in)``, ``W (D_in, D_out)``, ``b (D_out,)``, ``z = x 
 ``dW`` always means :math:`\partial L / \partial W` and has ``W``'s shape.
 """
 
-import numpy as np
-
 from ._guard import reference
 from ._validate import as_float_array, check_callable, check_shape
 from .i18n import tr

@@ -1,7 +1,6 @@
 """The out-of-kernel step of autograding (instructor.verify): a test cell whose checks did not print
 their pass line earns nothing, even when a learner's code silenced the failure inside the kernel."""
 
-import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_output
 

@@ -36,7 +36,6 @@ import json
 import keyword
 import math
 import os
-import re
 import struct
 import types
 
